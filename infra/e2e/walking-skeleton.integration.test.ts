@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testClickHouse, testServices, uniqueDatabase, uniqueTopic } from '../src/test/context.js';
+import { eventually, freePort, type ServiceProcess, startService } from '../src/test/processes.js';
+
+// One batch over HTTP → collector → real Kafka → processor → real ClickHouse, read back.
+const services = testServices();
+const topic = uniqueTopic('skeleton');
+const database = uniqueDatabase('skeleton');
+const writeKey = 'wk_skeleton_test';
+const clickhouse = testClickHouse();
+let collector: ServiceProcess;
+let processor: ServiceProcess;
+let collectorUrl: string;
+
+beforeAll(async () => {
+  const port = await freePort();
+  collectorUrl = `http://127.0.0.1:${port}`;
+  const common = { KAFKA_BROKERS: services.kafkaBrokers.join(','), KAFKA_EVENTS_TOPIC: topic };
+  collector = startService('collector', {
+    ...common,
+    COLLECTOR_PORT: String(port),
+    KAFKA_TOPIC_PARTITIONS: '2',
+    WAYMARK_PROJECTS: JSON.stringify([{ id: 'skeleton', writeKey }]),
+  });
+  await eventually(async () => ((await fetch(`${collectorUrl}/health`)).ok ? true : undefined), {
+    what: `collector /health (${collector.output()})`,
+  });
+  processor = startService('processor', {
+    ...common,
+    KAFKA_CONSUMER_GROUP: `${topic}-loader`,
+    CLICKHOUSE_URL: services.clickhouseUrl,
+    CLICKHOUSE_DATABASE: database,
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([collector?.stop(), processor?.stop()]);
+  await clickhouse.close();
+});
+
+it('stores every event of a batch sent over HTTP, once', async () => {
+  const anonymousId = randomUUID();
+  const batch = [
+    {
+      type: 'page',
+      messageId: randomUUID(),
+      anonymousId,
+      name: 'Home',
+      timestamp: '2026-11-20T10:00:00.000Z',
+    },
+    {
+      type: 'track',
+      messageId: randomUUID(),
+      anonymousId,
+      event: 'order_completed',
+      properties: { revenue: 42 },
+      timestamp: '2026-11-20T10:05:00.000Z',
+    },
+  ];
+  const response = await fetch(`${collectorUrl}/v1/batch`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    },
+    body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
+  });
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({ success: true, accepted: 2 });
+
+  const rows = await eventually(
+    async () => {
+      const result = await clickhouse.query({
+        query: `SELECT message_id, type, event, anonymous_id, project_id, toString(timestamp) AS ts, properties
+                FROM ${database}.events ORDER BY timestamp`,
+        format: 'JSONEachRow',
+      });
+      const found = await result.json<Record<string, string>>();
+      return found.length >= 2 ? found : undefined;
+    },
+    { what: `rows in ClickHouse (processor: ${processor.output()})` },
+  );
+  expect(rows).toEqual([
+    {
+      message_id: batch[0]?.messageId,
+      type: 'page',
+      event: 'Home',
+      anonymous_id: anonymousId,
+      project_id: 'skeleton',
+      ts: '2026-11-20 10:00:00',
+      properties: '{}',
+    },
+    {
+      message_id: batch[1]?.messageId,
+      type: 'track',
+      event: 'order_completed',
+      anonymous_id: anonymousId,
+      project_id: 'skeleton',
+      ts: '2026-11-20 10:05:00',
+      properties: '{"revenue":42}',
+    },
+  ]);
+});
+
+it('refuses an unknown write key without producing anything', async () => {
+  const response = await fetch(`${collectorUrl}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      writeKey: 'wk_not_a_real_key',
+      batch: [{ type: 'track', event: 'x', anonymousId: 'a' }],
+    }),
+  });
+  expect(response.status).toBe(401);
+});

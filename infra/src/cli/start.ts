@@ -1,0 +1,50 @@
+/**
+ * `npm start`: the local stack plus the Waymark services in the foreground. Ctrl-C stops the
+ * services (each drains and exits); Kafka and ClickHouse keep running until `npm run stack:down`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { loadStackConfig, repoRoot } from '../config.js';
+import { stackUp } from '../stack.js';
+import { runCli } from './run-cli.js';
+
+const SERVICES = ['collector', 'processor'] as const;
+
+runCli(async () => {
+  const endpoints = await stackUp(loadStackConfig());
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: endpoints.kafkaBrokers,
+    CLICKHOUSE_URL: endpoints.clickhouseUrl,
+  };
+  const children: ChildProcess[] = SERVICES.map((name) =>
+    spawn(process.execPath, [join(repoRoot, name, 'dist', 'main.js')], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  const exited = children.map((c) => new Promise<void>((done) => c.once('exit', () => done())));
+  const collectorPort = process.env.COLLECTOR_PORT ?? '8787';
+  console.log(`kafka       ${endpoints.kafkaBrokers}`);
+  console.log(`clickhouse  ${endpoints.clickhouseUrl}`);
+  console.log(`collector   http://127.0.0.1:${collectorPort}/v1/batch  (write key wk_demo_local)`);
+  console.log('processor   loading Kafka → ClickHouse database "waymark"');
+  console.log('Ctrl-C stops the services; `npm run stack:down` stops Kafka and ClickHouse.');
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) child.kill('SIGTERM');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // One service dying takes the others down, so a half-running pipeline never looks healthy.
+  await Promise.race(exited);
+  if (!stopping) {
+    process.exitCode = 1;
+    console.error('waymark: a service exited; stopping the others');
+  }
+  stop();
+  await Promise.all(exited);
+});
