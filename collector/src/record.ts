@@ -1,14 +1,22 @@
 /**
  * The Kafka record the collector produces and the processor consumes: the validated wire
- * event plus what only the server knows. One definition for both sides.
+ * event plus what only the server knows or decides. One definition for both sides.
  */
-import type { WireEvent } from '@waymark/sdk/wire';
+import type { ChannelTouch, WireEvent } from '@waymark/sdk/wire';
 
 export interface CollectedEvent {
   projectId: string;
-  /** ISO-8601, stamped by the collector. */
+  /** ISO-8601, stamped by the collector when the request arrived. */
   receivedAt: string;
-  /** The event as validated; `messageId` always present. */
+  /** ISO-8601: the client's timestamp corrected for clock skew (timestamp + receivedAt − sentAt). */
+  timestamp: string;
+  /** The client's IP, anonymized (IPv4 /24, IPv6 /48) unless the project keeps IPs; '' if unknown. */
+  ip: string;
+  /** Server-side classification of the session's landing touch (the client's claim is not used). */
+  sessionTouch: ChannelTouch;
+  /** Server-side classification of the person's first touch. */
+  firstTouch: ChannelTouch;
+  /** The event as validated; `messageId` always present (assigned when the client sent none). */
   event: WireEvent & { messageId: string };
 }
 

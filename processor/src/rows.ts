@@ -17,7 +17,7 @@ export function toEventRow(record: CollectedEvent): EventRow {
     event: event.event ?? event.name ?? '',
     anonymous_id: event.anonymousId ?? '',
     user_id: event.userId ?? '',
-    timestamp: toClickHouseDateTime(event.timestamp ?? record.receivedAt),
+    timestamp: toClickHouseDateTime(record.timestamp),
     received_at: toClickHouseDateTime(record.receivedAt),
     properties: JSON.stringify(event.properties ?? {}),
   };

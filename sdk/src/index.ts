@@ -1,2 +1,2 @@
 export type * from './wire.js';
-export { EVENT_TYPES } from './wire.js';
+export { CHANNELS, EVENT_TYPES } from './wire.js';

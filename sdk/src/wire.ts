@@ -17,6 +17,60 @@ export type JsonValue =
   | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/** The seven acquisition channels, in no particular order. */
+export const CHANNELS = [
+  'direct',
+  'referral',
+  'organic',
+  'paid',
+  'social',
+  'email',
+  'display',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * A classified touch: what `classifyChannel` (sdk/src/channel.ts) returns and what the collector
+ * stores for the session touch and the first touch. Absent details are ''.
+ */
+export interface ChannelTouch {
+  channel: Channel;
+  source: string;
+  medium: string;
+  campaign: string;
+  term: string;
+  content: string;
+  /** The ad click id parameter seen (gclid, msclkid, fbclid, …) or ''. */
+  clickIdType: string;
+  /** The referrer's host name, or ''. */
+  referrerHost: string;
+}
+
+/** The raw inputs of a touch, sent so that the server can classify it again itself. */
+export interface WireTouch {
+  /** The landing URL, with its query string (UTM parameters, click ids). */
+  url: string;
+  /** `document.referrer` at landing, or ''. */
+  referrer: string;
+  /** ISO-8601, when the touch happened. */
+  timestamp?: string;
+}
+
+/** Waymark's fields under `context.waymark`. */
+export interface WaymarkContext {
+  sessionId: string;
+  /** ISO-8601 */
+  sessionStartedAt?: string;
+  /** The touch that started this session. */
+  sessionTouch?: WireTouch;
+  /** The person's first touch ever (persisted by the SDK). */
+  firstTouch?: WireTouch;
+  /** The SDK's own classification: informative only, the collector re-classifies. */
+  channel?: Channel;
+  /** Events the SDK dropped from its full offline queue since the last report. */
+  droppedEvents?: number;
+}
+
 export interface WirePage {
   url?: string;
   path?: string;
@@ -48,8 +102,8 @@ export interface WireContext {
   timezone?: string;
   ip?: string;
   /** Waymark's own fields; the collector recomputes what it does not trust. */
-  waymark?: JsonObject;
-  [key: string]: JsonValue | undefined | WirePage | WireCampaign | WireLibrary;
+  waymark?: WaymarkContext;
+  [key: string]: JsonValue | undefined | WirePage | WireCampaign | WireLibrary | WaymarkContext;
 }
 
 export interface WireEvent {

@@ -37,9 +37,24 @@ export const batchRoute: FastifyPluginAsync<BatchRouteOptions> = async (app, { c
 
     const receivedAt = new Date().toISOString();
     const records = parsed.data.batch.map((event) => {
+      // Skeleton: the collector issue adds classification, skew correction and IP handling.
+      const direct = {
+        channel: 'direct' as const,
+        source: '',
+        medium: '',
+        campaign: '',
+        term: '',
+        content: '',
+        clickIdType: '',
+        referrerHost: '',
+      };
       const record: CollectedEvent = {
         projectId,
         receivedAt,
+        timestamp: event.timestamp ?? receivedAt,
+        ip: '',
+        sessionTouch: direct,
+        firstTouch: direct,
         event: { ...event, messageId: event.messageId ?? randomUUID() },
       };
       return { key: recordKey(projectId, event), value: JSON.stringify(record) };
