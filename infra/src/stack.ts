@@ -6,7 +6,7 @@ import {
   startClickHouse,
   stopClickHouse,
 } from './clickhouse.js';
-import type { StackConfig } from './config.js';
+import { type StackConfig, StackError } from './config.js';
 import { ensureKafkaJars, kafkaBrokers, kafkaStatus, startKafka, stopKafka } from './kafka.js';
 import type { ServiceStatus } from './process.js';
 
@@ -22,9 +22,18 @@ export function installStack(config: StackConfig): void {
   ensureChromium();
 }
 
-/** Starts Kafka and ClickHouse (concurrently: each waits for its own readiness). Idempotent. */
+/**
+ * Starts Kafka and ClickHouse (concurrently: each waits for its own readiness). Idempotent.
+ * Both are attempted even if one fails, so one error can name every problem to fix.
+ */
 export async function stackUp(config: StackConfig): Promise<StackEndpoints> {
-  await Promise.all([startKafka(config), startClickHouse(config)]);
+  const results = await Promise.allSettled([startKafka(config), startClickHouse(config)]);
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const unexpected = failures.find((f) => !(f instanceof StackError));
+  if (unexpected !== undefined) throw unexpected;
+  if (failures.length > 0) {
+    throw new StackError(failures.map((f) => (f as StackError).message).join('; also '));
+  }
   return { kafkaBrokers: kafkaBrokers(config), clickhouseUrl: clickhouseUrl(config) };
 }
 
