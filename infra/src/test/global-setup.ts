@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { Kafka, logLevel } from 'kafkajs';
+import { ensureChromium } from '../browser.js';
 import { StackError } from '../config.js';
 import { runPrefix } from './context.js';
 import { resolveServices } from './services.js';
@@ -12,6 +13,8 @@ import { resolveServices } from './services.js';
 export default async function setup(): Promise<() => Promise<void>> {
   let services: Awaited<ReturnType<typeof resolveServices>>;
   try {
+    // Browser tests (SDK, dashboard) drive Debian's Chromium; install it with the rest.
+    ensureChromium();
     services = await resolveServices();
   } catch (err) {
     // A missing prerequisite should read as one line, not as a stack trace from vitest.
