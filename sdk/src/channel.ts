@@ -1,0 +1,76 @@
+/**
+ * The channel classifier: one pure function, shared by the browser SDK, the Node SDK and the
+ * collector (which re-classifies what clients send). No DOM, no Node globals.
+ * `import { classifyChannel } from '@waymark/sdk/channel'`.
+ */
+
+import { CLICK_IDS } from './channel/click-ids.js';
+import { channelOf } from './channel/rules.js';
+import { isMailHost, siteName, sourceKind } from './channel/sources.js';
+import { hostOf, isInternalReferrer, queryParams } from './channel/url.js';
+import type { ChannelTouch, WireCampaign } from './wire.js';
+
+export { isInternalReferrer } from './channel/url.js';
+
+export interface ChannelInput {
+  /** The landing page URL, with its query string. */
+  url: string;
+  /** The referrer at landing (`document.referrer`), or ''. */
+  referrer?: string;
+  /** Segment's `context.campaign`, used when the URL carries no UTM source or medium. */
+  campaign?: WireCampaign;
+}
+
+/**
+ * Classifies a touch into one of the seven channels, with the detail behind it. Source
+ * precedence: UTM parameters in the URL, then the given campaign, then an ad click id, then
+ * an external referrer, else direct. An internal referrer counts as none.
+ */
+export function classifyChannel({ url, referrer = '', campaign = {} }: ChannelInput): ChannelTouch {
+  const params = queryParams(url);
+  const urlTagged = Boolean(params.utm_source || params.utm_medium);
+  const utm: WireCampaign = urlTagged
+    ? {
+        source: params.utm_source,
+        medium: params.utm_medium,
+        name: params.utm_campaign,
+        term: params.utm_term,
+        content: params.utm_content,
+      }
+    : {
+        ...campaign,
+        name: params.utm_campaign || campaign.name,
+        term: params.utm_term || campaign.term,
+        content: params.utm_content || campaign.content,
+      };
+  const tagged = Boolean(utm.source || utm.medium);
+  const click = CLICK_IDS.find(([param]) => params[param]);
+  const referrerHost = hostOf(referrer);
+  const external = referrerHost !== '' && !isInternalReferrer(url, referrer);
+
+  let source = (utm.source ?? '').toLowerCase();
+  let medium = (utm.medium ?? '').toLowerCase();
+  if (!tagged) {
+    if (click) [, source, medium] = click;
+    else if (external) {
+      const host = referrerHost.replace(/^www\./, '');
+      const kind = sourceKind(host);
+      source = kind === 'search' ? siteName(host) : host;
+      medium = isMailHost(host) ? 'email' : kind === 'search' ? 'organic' : 'referral';
+    } else [source, medium] = ['(direct)', '(none)'];
+  }
+  const name = utm.name ?? '';
+  let channel = channelOf(source, medium, name.toLowerCase());
+  // A click id is a floor: only UTMs saying paid or display outrank it.
+  if (click && channel !== 'paid' && channel !== 'display') channel = click[3];
+  return {
+    channel,
+    source,
+    medium,
+    campaign: name,
+    term: utm.term ?? '',
+    content: utm.content ?? '',
+    clickIdType: click ? click[0] : '',
+    referrerHost,
+  };
+}
