@@ -32,7 +32,7 @@ runCli(async (args) => {
       for (const s of stackStatus(config)) {
         const state = s.running ? `running  pid ${s.pid}` : 'stopped';
         console.log(
-          `${s.name.padEnd(11)} ${state.padEnd(18)} ${s.address.padEnd(24)} log ${s.logFile}`,
+          `${s.name.padEnd(11)} ${state.padEnd(20)} ${s.address.padEnd(24)} log ${s.logFile}`,
         );
       }
       return;
