@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+import { LIBRARY } from './version.js';
+
+/**
+ * The core and the classifier run in browsers, Node and tests alike: they reach the host only
+ * through the adapters. This is the lint rule that keeps it so (Biome has no per-folder
+ * restricted-globals rule in a shared config).
+ */
+const PORTABLE_DIRS = ['../core', '../channel'];
+const HOST_GLOBALS =
+  /\b(window|document|navigator|location|history|localStorage|sessionStorage|process|Buffer|require)\b|from 'node:/;
+
+const sourceFiles: (readonly [string, string])[] = PORTABLE_DIRS.flatMap<readonly [string, string]>(
+  (dir) => {
+    const path = fileURLToPath(new URL(`${dir}/`, import.meta.url));
+    return readdirSync(path)
+      .filter(
+        (name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && name !== 'test-fakes.ts',
+      )
+      .map((name) => [`${dir}/${name}`, `${path}${name}`] as const);
+  },
+).concat(
+  ['channel.ts', 'wire.ts'].map(
+    (name) => [name, fileURLToPath(new URL(`../${name}`, import.meta.url))] as const,
+  ),
+);
+
+describe('portable core', () => {
+  it('finds the core files', () => {
+    expect(sourceFiles.length).toBeGreaterThan(8);
+  });
+
+  it.each(sourceFiles)('%s uses no browser or Node global', (_name, path) => {
+    const code = readFileSync(path, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
+    expect(code.match(HOST_GLOBALS)?.[0]).toBeUndefined();
+  });
+
+  it('reports the package version as context.library.version', () => {
+    expect(LIBRARY.version).toBe(packageJson.version);
+  });
+});
