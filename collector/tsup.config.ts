@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/main.ts', 'src/record.ts', 'src/topics.ts'],
+  entry: ['src/main.ts', 'src/record.ts', 'src/topics.ts', 'src/projects.ts'],
   format: ['esm'],
   target: 'node20',
   clean: true,

@@ -1,16 +1,137 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+/** The collector's HTTP app, built without listening so tests drive it with `app.inject()`. */
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { CollectorConfig } from './config.js';
+import { CollectorError } from './errors.js';
+import { registerBodyParsing } from './http/body.js';
 import type { EventSink } from './kafka.js';
-import { batchRoute } from './routes/batch.js';
+import { LIMITS } from './limits.js';
+import { type CollectorMetrics, createMetrics } from './metrics.js';
+import { ProjectRegistry } from './projects.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { opsRoutes } from './routes/ops.js';
 
 export interface CollectorDeps {
   sink: EventSink;
+  metrics?: CollectorMetrics;
+  /** Where logs go (default stdout, synchronously); main.ts passes an asynchronous destination. */
+  logStream?: DestinationStream;
+  /** Milliseconds since the epoch, for `receivedAt`. */
+  now?: () => number;
 }
 
-/** Builds the collector without listening, so tests drive it with app.inject(). */
+/** Maps Fastify's own errors onto the collector's coded list. */
+function toCollectorError(err: FastifyError): CollectorError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new CollectorError(
+        'WAYMARK_ERR_BODY_TOO_LARGE',
+        `body exceeds the ${LIMITS.maxBodyBytes}-byte limit`,
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new CollectorError(
+        'WAYMARK_ERR_UNSUPPORTED_MEDIA_TYPE',
+        'content-type must be application/json or text/plain',
+      );
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new CollectorError(
+        'WAYMARK_ERR_INVALID_BODY',
+        'body length does not match Content-Length',
+      );
+    default:
+      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+        return new CollectorError('WAYMARK_ERR_INVALID_BODY', err.message);
+      }
+      return undefined;
+  }
+}
+
+/** Trust the nearest `hops` proxies (Fastify accepts a number too, but its types do not say so). */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
 export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyInstance {
-  const app = Fastify({ logger: { level: config.logLevel }, bodyLimit: 500 * 1024 });
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.register(batchRoute, { config, sink: deps.sink });
+  const metrics = deps.metrics ?? createMetrics();
+  const registry = new ProjectRegistry(config.projects);
+  let closing = false;
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
+      // No payloads and no IPs in logs.
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.url }),
+      },
+    },
+    disableRequestLogging: true,
+    bodyLimit: LIMITS.maxBodyBytes,
+    trustProxy:
+      typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // We answer 503 ourselves during a drain, in the coded error shape.
+    return503OnClosing: false,
+    requestTimeout: 30_000,
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const known = err instanceof CollectorError ? err : toCollectorError(err);
+    if (known === undefined) {
+      request.log.error({ err }, 'unexpected error');
+      const internal = new CollectorError('WAYMARK_ERR_INTERNAL', 'internal error');
+      return reply.code(internal.statusCode).send(internal.body());
+    }
+    return reply.code(known.statusCode).headers(known.headers).send(known.body());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const err = new CollectorError(
+      'WAYMARK_ERR_NOT_FOUND',
+      `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 100)}`,
+    );
+    return reply.code(err.statusCode).send(err.body());
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requests.inc({
+      route: request.routeOptions.url ?? 'not_found',
+      status: String(reply.statusCode),
+    });
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // During a drain, end keep-alive connections after their response, or close() would wait for
+  // their idle timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
+  app.register(cors, {
+    // Preflights carry no key, so they are answered for any origin some project allows; the
+    // request itself is then checked against its own project's origins.
+    origin: (origin, callback) => {
+      callback(
+        null,
+        origin === undefined || registry.anyOriginAllowed || registry.allowedOrigins.has(origin),
+      );
+    },
+    methods: ['POST'],
+    allowedHeaders: ['content-type', 'authorization', 'content-encoding'],
+    maxAge: 86_400,
+  });
+  app.register(rateLimit, { global: false });
+  app.register(async (scope) => {
+    registerBodyParsing(scope);
+    await scope.register(ingestRoutes, {
+      config,
+      sink: deps.sink,
+      metrics,
+      now: deps.now ?? Date.now,
+      isClosing: () => closing,
+    });
+  });
+  app.register(opsRoutes, { sink: deps.sink, metrics });
   return app;
 }

@@ -1,47 +1,59 @@
+/** The collector's settings: parsed once at boot from the environment, frozen. */
 import { z } from 'zod';
-import { DEFAULT_EVENTS_TOPIC, DEFAULT_TOPIC_PARTITIONS } from './topics.js';
+import { loadProjects, type ProjectConfig, ProjectsConfigError } from './projects.js';
+import {
+  DEFAULT_EVENTS_TOPIC,
+  DEFAULT_INVALID_EVENTS_TOPIC,
+  DEFAULT_TOPIC_PARTITIONS,
+} from './topics.js';
 
-const projectSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
-  writeKey: z.string().min(8, 'at least 8 characters'),
-});
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 const envSchema = z.object({
   COLLECTOR_HOST: z.string().default('127.0.0.1'),
-  COLLECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  COLLECTOR_PORT: int(0, 65535, 8787),
+  /** Fastify `trustProxy`: `true`, a hop count, or a comma-separated list of proxy addresses. */
+  COLLECTOR_TRUST_PROXY: z.string().default('false'),
+  /** Requests per window per write key; 0 turns the limit off. */
+  COLLECTOR_RATE_LIMIT_PER_KEY: int(0, 10_000_000, 6000),
+  /** Requests per window per client IP; 0 turns the limit off. */
+  COLLECTOR_RATE_LIMIT_PER_IP: int(0, 10_000_000, 1200),
+  COLLECTOR_RATE_LIMIT_WINDOW_MS: int(100, 3_600_000, 60_000),
+  /** Requests being processed at once; beyond, 503 instead of unbounded memory growth. */
+  COLLECTOR_MAX_IN_FLIGHT: int(1, 100_000, 512),
+  /** How long a shutdown waits for in-flight requests and the producer flush. */
+  COLLECTOR_SHUTDOWN_TIMEOUT_MS: int(100, 600_000, 15_000),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   KAFKA_EVENTS_TOPIC: z.string().min(1).default(DEFAULT_EVENTS_TOPIC),
-  KAFKA_TOPIC_PARTITIONS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(DEFAULT_TOPIC_PARTITIONS),
-  /** JSON list of projects: [{"id":"demo","writeKey":"..."}]. */
-  WAYMARK_PROJECTS: z
-    .string()
-    .default('[{"id":"demo","writeKey":"wk_demo_local"}]')
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.array(projectSchema).min(1)),
+  KAFKA_INVALID_EVENTS_TOPIC: z.string().min(1).default(DEFAULT_INVALID_EVENTS_TOPIC),
+  KAFKA_TOPIC_PARTITIONS: int(1, 1000, DEFAULT_TOPIC_PARTITIONS),
+  KAFKA_COMPRESSION: z.enum(['gzip', 'none']).default('gzip'),
+  /** Bound on waiting for the broker's acknowledgement before answering 503. */
+  KAFKA_PRODUCE_TIMEOUT_MS: int(100, 120_000, 5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface CollectorConfig {
   readonly host: string;
   readonly port: number;
+  readonly trustProxy: boolean | number | string[];
+  readonly rateLimit: {
+    readonly perKey: number;
+    readonly perIp: number;
+    readonly windowMs: number;
+  };
+  readonly maxInFlight: number;
+  readonly shutdownTimeoutMs: number;
   readonly kafka: {
     readonly brokers: string[];
     readonly eventsTopic: string;
+    readonly invalidEventsTopic: string;
     readonly partitions: number;
+    readonly compression: 'gzip' | 'none';
+    readonly produceTimeoutMs: number;
   };
-  readonly projects: readonly z.infer<typeof projectSchema>[];
+  readonly projects: readonly ProjectConfig[];
   readonly logLevel: string;
 }
 
@@ -49,23 +61,50 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+function parseTrustProxy(raw: string): CollectorConfig['trustProxy'] {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((s) => s.trim());
+}
+
 /** Parses the collector's settings once; every problem is listed in one error. */
 export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
+  let projects: readonly ProjectConfig[] = [];
+  try {
+    projects = loadProjects(env);
+  } catch (err) {
+    if (!(err instanceof ProjectsConfigError)) throw err;
+    problems.push(err.message);
+  }
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid collector config — fix: ${problems.join('; ')}`);
   }
   const e = parsed.data;
   return Object.freeze({
     host: e.COLLECTOR_HOST,
     port: e.COLLECTOR_PORT,
+    trustProxy: parseTrustProxy(e.COLLECTOR_TRUST_PROXY),
+    rateLimit: Object.freeze({
+      perKey: e.COLLECTOR_RATE_LIMIT_PER_KEY,
+      perIp: e.COLLECTOR_RATE_LIMIT_PER_IP,
+      windowMs: e.COLLECTOR_RATE_LIMIT_WINDOW_MS,
+    }),
+    maxInFlight: e.COLLECTOR_MAX_IN_FLIGHT,
+    shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
     kafka: Object.freeze({
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
       eventsTopic: e.KAFKA_EVENTS_TOPIC,
+      invalidEventsTopic: e.KAFKA_INVALID_EVENTS_TOPIC,
       partitions: e.KAFKA_TOPIC_PARTITIONS,
+      compression: e.KAFKA_COMPRESSION,
+      produceTimeoutMs: e.KAFKA_PRODUCE_TIMEOUT_MS,
     }),
-    projects: Object.freeze(e.WAYMARK_PROJECTS),
+    projects,
     logLevel: e.LOG_LEVEL,
   });
 }

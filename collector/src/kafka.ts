@@ -1,32 +1,100 @@
-/** The collector's one Kafka producer. Kept behind this module so the client can be swapped. */
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+/**
+ * The collector's one Kafka producer (kafkajs), behind the small `EventSink` interface so the
+ * client can be swapped or benchmarked, and so HTTP tests can use a fake.
+ */
+import { CompressionTypes, Kafka, logLevel, type TopicMessages } from 'kafkajs';
 import type { CollectorConfig } from './config.js';
-import { ensureTopic } from './topics.js';
+import { ensureTopics } from './topics.js';
+
+export interface ProducedRecord {
+  key: string;
+  value: string;
+}
+
+export interface SinkBatch {
+  /** `CollectedEvent` records for the events topic. */
+  events: readonly ProducedRecord[];
+  /** `InvalidEventRecord` records for the invalid-events topic. */
+  invalid: readonly ProducedRecord[];
+}
 
 export interface EventSink {
-  /** Resolves only once the broker acknowledged every record (acks = all). */
-  send(records: { key: string; value: string }[]): Promise<void>;
+  /** Resolves only once the broker acknowledged every record (acks = all in-sync replicas). */
+  send(batch: SinkBatch): Promise<void>;
+  /** Whether the broker answers a metadata request now. */
+  ready(): Promise<boolean>;
+  /** Flushes and disconnects. */
   close(): Promise<void>;
 }
 
+function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Connects the producer and creates the topics when missing. Retries are bounded (kafkajs
+ * would otherwise retry an idempotent send forever): a send to an unreachable broker fails
+ * within about `produceTimeoutMs`, so the collector can answer 503 and the client retry later,
+ * and no abandoned send lands behind the client's back after it was told to retry.
+ */
 export async function connectKafkaSink(config: CollectorConfig['kafka']): Promise<EventSink> {
+  const retryBudget = Math.max(100, Math.floor(config.produceTimeoutMs / 4));
   const kafka = new Kafka({
     clientId: 'waymark-collector',
     brokers: config.brokers,
-    logLevel: logLevel.WARN,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: Math.min(3000, retryBudget),
+    requestTimeout: Math.max(1000, config.produceTimeoutMs),
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
   });
-  await ensureTopic(kafka, config.eventsTopic, config.partitions);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  await ensureTopics(kafka, [config.eventsTopic, config.invalidEventsTopic], config.partitions);
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
+  });
   await producer.connect();
+  const admin = kafka.admin();
+  let adminConnected = false;
+  const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+
   return {
-    async send(records) {
-      await producer.send({
-        topic: config.eventsTopic,
-        acks: -1,
-        compression: CompressionTypes.GZIP,
-        messages: records,
-      });
+    async send({ events, invalid }) {
+      const topicMessages: TopicMessages[] = [];
+      if (events.length > 0) {
+        topicMessages.push({ topic: config.eventsTopic, messages: events as ProducedRecord[] });
+      }
+      if (invalid.length > 0) {
+        topicMessages.push({
+          topic: config.invalidEventsTopic,
+          messages: invalid as ProducedRecord[],
+        });
+      }
+      if (topicMessages.length === 0) return;
+      await producer.sendBatch({ topicMessages, acks: -1, compression });
     },
-    close: () => producer.disconnect(),
+    async ready() {
+      try {
+        if (!adminConnected) {
+          await timeout(admin.connect(), 2000, 'connecting to Kafka');
+          adminConnected = true;
+        }
+        await timeout(
+          admin.fetchTopicMetadata({ topics: [config.eventsTopic] }),
+          2000,
+          'Kafka metadata',
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    },
   };
 }

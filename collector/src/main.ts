@@ -1,19 +1,42 @@
+/** The collector process: config, Kafka producer, HTTP server, graceful drain on SIGTERM. */
+import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadCollectorConfig } from './config.js';
 import { connectKafkaSink } from './kafka.js';
+import { createMetrics } from './metrics.js';
 
 async function main(): Promise<void> {
   const config = loadCollectorConfig();
+  // Asynchronous logging: a slow stdout never blocks the event loop on the hot path.
+  const logStream = pino.destination({ dest: 1, sync: false });
   const sink = await connectKafkaSink(config.kafka);
-  const app = buildApp(config, { sink });
+  const app = buildApp(config, {
+    sink,
+    logStream,
+    metrics: createMetrics({ processMetrics: true }),
+  });
   await app.listen({ host: config.host, port: config.port });
-  const shutdown = async () => {
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'draining');
+    const deadline = setTimeout(() => {
+      app.log.error('drain took longer than COLLECTOR_SHUTDOWN_TIMEOUT_MS; exiting');
+      logStream.flushSync();
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    // Stop accepting, let in-flight requests finish (each waits for its Kafka ack), then flush.
     await app.close();
     await sink.close();
+    clearTimeout(deadline);
+    app.log.info('drained');
+    logStream.flushSync();
     process.exit(0);
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {

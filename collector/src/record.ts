@@ -27,3 +27,26 @@ export function recordKey(
 ): string {
   return `${projectId}:${event.anonymousId ?? event.userId ?? ''}`;
 }
+
+/**
+ * A record of the invalid-events topic (`waymark.events.invalid`): one event the collector
+ * refused, with the reason and the raw payload, so refusals can be inspected and replayed.
+ * Additive to the contract: the processor does not consume this topic.
+ */
+export interface InvalidEventRecord {
+  projectId: string;
+  /** ISO-8601, when the request arrived. */
+  receivedAt: string;
+  /** Position of the event in its batch. */
+  index: number;
+  /** The client's messageId when it sent a string one, else null. */
+  messageId: string | null;
+  /** A `WAYMARK_ERR_EVENT_*` code (collector/README.md). */
+  code: string;
+  /** Dotted path of the offending field; '' for the event as a whole. */
+  path: string;
+  reason: string;
+  /** The event as received, as JSON; cut (and nesting elided) beyond 32 KB. */
+  raw: string;
+  rawTruncated: boolean;
+}

@@ -5,17 +5,30 @@
 import type { Kafka } from 'kafkajs';
 
 export const DEFAULT_EVENTS_TOPIC = 'waymark.events';
+/** Events the collector rejected, with their raw payload and the reason (`InvalidEventRecord`). */
+export const DEFAULT_INVALID_EVENTS_TOPIC = 'waymark.events.invalid';
 export const DEFAULT_TOPIC_PARTITIONS = 6;
 
 /** Creates the topic when missing (an existing topic keeps its partition count). */
 export async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+  await ensureTopics(kafka, [topic], partitions);
+}
+
+/** Creates every missing topic of the list in one admin round trip. */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  partitions: number,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     // Checked first: kafkajs logs an error for TOPIC_ALREADY_EXISTS even though it is harmless.
-    if ((await admin.listTopics()).includes(topic)) return;
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
     await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
       waitForLeaders: true,
     });
   } finally {

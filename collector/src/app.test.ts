@@ -1,0 +1,439 @@
+import { gzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildApp } from './app.js';
+import type { CollectorConfig } from './config.js';
+import { LIMITS } from './limits.js';
+import { basic, type RecordingSink, recordingSink, testConfig } from './test/recording-sink.js';
+
+const NOW = Date.parse('2026-11-20T12:00:00.000Z');
+let app: FastifyInstance;
+let sink: RecordingSink;
+
+function start(config: CollectorConfig = testConfig()): FastifyInstance {
+  sink = recordingSink();
+  app = buildApp(config, { sink, now: () => NOW });
+  return app;
+}
+
+afterEach(async () => {
+  await app?.close();
+});
+
+const track = (extra: Record<string, unknown> = {}) => ({
+  type: 'track',
+  event: 'signup',
+  anonymousId: 'anon-1',
+  ...extra,
+});
+
+function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: {
+      'content-type': 'application/json',
+      authorization: basic('wk_shop_test_key'),
+      ...headers,
+    },
+    payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
+}
+
+describe('auth', () => {
+  it('takes the write key from HTTP Basic or from the body', async () => {
+    start();
+    expect((await post('/v1/batch', { batch: [track()] })).statusCode).toBe(200);
+    const inBody = await post(
+      '/v1/batch',
+      { writeKey: 'wk_shop_test_key', batch: [track()] },
+      { authorization: '' },
+    );
+    expect(inBody.statusCode).toBe(200);
+    expect(sink.events.map((e) => e.record.projectId)).toEqual(['shop', 'shop']);
+  });
+
+  it('answers 401 for a missing or unknown key and 403 for a disabled project', async () => {
+    start();
+    const missing = await post('/v1/batch', { batch: [track()] }, { authorization: '' });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json()).toMatchObject({ code: 'WAYMARK_ERR_MISSING_WRITE_KEY' });
+    const unknown = await post('/v1/batch', { batch: [track()] }, { authorization: basic('nope') });
+    expect(unknown.json()).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      code: 'WAYMARK_ERR_UNKNOWN_WRITE_KEY',
+      message: 'unknown write key',
+    });
+    const closed = await post(
+      '/v1/batch',
+      { batch: [track()] },
+      { authorization: basic('wk_closed_test') },
+    );
+    expect(closed.statusCode).toBe(403);
+    expect(sink.events).toHaveLength(0);
+  });
+});
+
+describe('bodies', () => {
+  it('accepts text/plain (sendBeacon) and gzip-encoded JSON', async () => {
+    start();
+    const beacon = await post('/v1/batch', JSON.stringify({ batch: [track()] }), {
+      'content-type': 'text/plain;charset=UTF-8',
+    });
+    expect(beacon.statusCode).toBe(200);
+    const gz = await post('/v1/batch', gzipSync(JSON.stringify({ batch: [track()] })), {
+      'content-encoding': 'gzip',
+    });
+    expect(gz.statusCode).toBe(200);
+    expect(sink.events).toHaveLength(2);
+  });
+
+  it('refuses broken JSON, invalid UTF-8, broken gzip and gzip bombs with a coded 4xx', async () => {
+    start();
+    const cases: [Parameters<typeof post>[1], Record<string, string>, number, string][] = [
+      ['{"batch": [', {}, 400, 'WAYMARK_ERR_INVALID_JSON'],
+      [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), {}, 400, 'WAYMARK_ERR_INVALID_UTF8'],
+      [
+        Buffer.from('not gzip at all'),
+        { 'content-encoding': 'gzip' },
+        400,
+        'WAYMARK_ERR_INVALID_GZIP',
+      ],
+      ['{}', { 'content-encoding': 'br' }, 415, 'WAYMARK_ERR_UNSUPPORTED_ENCODING'],
+      ['{}', { 'content-type': 'application/xml' }, 415, 'WAYMARK_ERR_UNSUPPORTED_MEDIA_TYPE'],
+      [
+        gzipSync(Buffer.alloc(20 * LIMITS.maxBodyBytes, 0x20)),
+        { 'content-encoding': 'gzip' },
+        413,
+        'WAYMARK_ERR_BODY_TOO_LARGE',
+      ],
+      [
+        `{"batch":[],"pad":"${'x'.repeat(LIMITS.maxBodyBytes)}"}`,
+        {},
+        413,
+        'WAYMARK_ERR_BODY_TOO_LARGE',
+      ],
+      ['[1,2]', {}, 400, 'WAYMARK_ERR_INVALID_BODY'],
+      [{ batch: [] }, {}, 400, 'WAYMARK_ERR_INVALID_BODY'],
+      [
+        { batch: Array(LIMITS.maxBatchEvents + 1).fill(track()) },
+        {},
+        413,
+        'WAYMARK_ERR_TOO_MANY_EVENTS',
+      ],
+    ];
+    for (const [body, headers, status, code] of cases) {
+      const res = await post('/v1/batch', body, headers);
+      expect({ status: res.statusCode, code: res.json().code }).toEqual({ status, code });
+      expect(res.json().message).toMatch(/\w/);
+    }
+    expect(sink.events).toHaveLength(0);
+  });
+});
+
+describe('a batch with bad events', () => {
+  it('accepts the valid events and reports each refused one by index, messageId, path and reason', async () => {
+    start();
+    const res = await post('/v1/batch', {
+      batch: [
+        track({ messageId: 'm-good-1' }),
+        track({ messageId: 'm-no-id', anonymousId: undefined }),
+        track({ messageId: 'm-bad-type', properties: 'not an object' }),
+        JSON.parse(
+          '{"type":"track","event":"x","anonymousId":"a","messageId":"m-proto","properties":{"__proto__":{"polluted":true}}}',
+        ),
+        track({
+          messageId: 'm-big',
+          properties: {
+            blob: 'x'.repeat(LIMITS.maxStringLength).repeat(1),
+            b: 'y'.repeat(LIMITS.maxStringLength),
+            c: 'z'.repeat(LIMITS.maxStringLength),
+            d: 'w'.repeat(LIMITS.maxStringLength),
+          },
+        }),
+        track({ messageId: 'm-future', timestamp: '2027-06-01T00:00:00.000Z' }),
+        track(),
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ success: true, accepted: 2 });
+    expect(body.rejected).toEqual([
+      {
+        index: 1,
+        messageId: 'm-no-id',
+        code: 'WAYMARK_ERR_EVENT_NO_IDENTITY',
+        path: 'anonymousId',
+        reason: 'anonymousId or userId required',
+      },
+      {
+        index: 2,
+        messageId: 'm-bad-type',
+        code: 'WAYMARK_ERR_EVENT_SCHEMA',
+        path: 'properties',
+        reason: expect.stringMatching(/object|record/i),
+      },
+      {
+        index: 3,
+        messageId: 'm-proto',
+        code: 'WAYMARK_ERR_EVENT_FORBIDDEN_KEY',
+        path: 'properties.__proto__',
+        reason: expect.stringContaining('__proto__'),
+      },
+      {
+        index: 4,
+        messageId: 'm-big',
+        code: 'WAYMARK_ERR_EVENT_TOO_LARGE',
+        path: '',
+        reason: expect.stringContaining(`${LIMITS.maxEventBytes}-byte limit`),
+      },
+      {
+        index: 5,
+        messageId: 'm-future',
+        code: 'WAYMARK_ERR_EVENT_TIMESTAMP',
+        path: 'timestamp',
+        reason: expect.stringContaining('future'),
+      },
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(sink.events).toHaveLength(2);
+    expect(sink.events[0]?.record.event.messageId).toBe('m-good-1');
+    // A missing messageId gets one.
+    expect(sink.events[1]?.record.event.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sink.invalid.map((i) => [i.record.index, i.record.code, i.key])).toEqual([
+      [1, 'WAYMARK_ERR_EVENT_NO_IDENTITY', 'shop:'],
+      [2, 'WAYMARK_ERR_EVENT_SCHEMA', 'shop:anon-1'],
+      [3, 'WAYMARK_ERR_EVENT_FORBIDDEN_KEY', 'shop:a'],
+      [4, 'WAYMARK_ERR_EVENT_TOO_LARGE', 'shop:anon-1'],
+      [5, 'WAYMARK_ERR_EVENT_TIMESTAMP', 'shop:anon-1'],
+    ]);
+    expect(JSON.parse(sink.invalid[0]?.record.raw ?? '')).toMatchObject({ messageId: 'm-no-id' });
+  });
+
+  it('answers 4xx when no event is valid, with every refusal listed', async () => {
+    start();
+    const res = await post('/v1/batch', { batch: [{ type: 'nope' }, 42] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'WAYMARK_ERR_NO_VALID_EVENTS',
+      rejected: [
+        { index: 0, code: 'WAYMARK_ERR_EVENT_SCHEMA', path: 'type' },
+        { index: 1, code: 'WAYMARK_ERR_EVENT_NOT_OBJECT' },
+      ],
+    });
+    const single = await post('/v1/track', { event: 'x' });
+    expect(single.statusCode).toBe(400);
+    expect(single.json()).toMatchObject({
+      code: 'WAYMARK_ERR_EVENT_NO_IDENTITY',
+      message: 'events[0].anonymousId: anonymousId or userId required',
+    });
+  });
+});
+
+describe('server-side truth', () => {
+  it('re-classifies the channel, corrects clock skew, stamps receivedAt and anonymizes the IP', async () => {
+    start();
+    const res = await post('/v1/batch', {
+      sentAt: '2026-11-20T12:10:00.000Z',
+      batch: [
+        {
+          type: 'page',
+          anonymousId: 'anon-7',
+          timestamp: '2026-11-20T12:09:00.000Z',
+          context: {
+            ip: '203.0.113.77',
+            page: {
+              url: 'https://shop.example/?utm_source=newsletter&utm_medium=email',
+              referrer: '',
+            },
+            waymark: { sessionId: 's1', channel: 'paid' },
+          },
+        },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const { key, record } = sink.events[0]!;
+    expect(key).toBe('shop:anon-7');
+    expect(record).toMatchObject({
+      projectId: 'shop',
+      receivedAt: '2026-11-20T12:00:00.000Z',
+      timestamp: '2026-11-20T11:59:00.000Z',
+      ip: '203.0.113.0',
+      sessionTouch: { channel: 'email', source: 'newsletter', medium: 'email' },
+      firstTouch: { channel: 'email' },
+    });
+    expect(record.event.context?.ip).toBe('203.0.113.0');
+  });
+
+  it('classifies the SDK raw session and first touches and keeps IPs for projects that ask', async () => {
+    start();
+    await post(
+      '/v1/track',
+      {
+        event: 'order_completed',
+        userId: 'u1',
+        context: {
+          page: { url: 'https://shop.example/checkout', referrer: 'https://shop.example/cart' },
+          waymark: {
+            sessionId: 's2',
+            sessionTouch: {
+              url: 'https://shop.example/?gclid=abc',
+              referrer: 'https://www.google.com/',
+            },
+            firstTouch: { url: 'https://shop.example/', referrer: 'https://www.google.com/' },
+          },
+        },
+      },
+      { authorization: basic('wk_private_test') },
+    );
+    const { key, record } = sink.events[0]!;
+    expect(key).toBe('private:u1');
+    expect(record.event.type).toBe('track');
+    expect(record.sessionTouch).toMatchObject({ channel: 'paid', clickIdType: 'gclid' });
+    expect(record.firstTouch).toMatchObject({ channel: 'organic', referrerHost: 'www.google.com' });
+    expect(record.ip).toBe('127.0.0.1');
+  });
+});
+
+describe('the broker', () => {
+  it('answers 503 with Retry-After when the produce fails, and within the bound when it hangs', async () => {
+    start(testConfig({ KAFKA_PRODUCE_TIMEOUT_MS: '300' }));
+    sink.mode = 'error';
+    const failed = await post('/v1/batch', { batch: [track()] });
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers['retry-after']).toBe('5');
+    expect(failed.json().code).toBe('WAYMARK_ERR_BROKER_UNAVAILABLE');
+    sink.mode = 'hang';
+    const started = Date.now();
+    const hung = await post('/v1/batch', { batch: [track()] });
+    expect(hung.statusCode).toBe(503);
+    expect(Date.now() - started).toBeLessThan(2000);
+    sink.isReady = false;
+    expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
+    sink.isReady = true;
+    expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
+  });
+});
+
+describe('abuse and overload', () => {
+  it('limits requests per IP and per write key separately, with Retry-After', async () => {
+    start(testConfig({ COLLECTOR_RATE_LIMIT_PER_IP: '3', COLLECTOR_RATE_LIMIT_PER_KEY: '2' }));
+    const fromIp = (ip: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/json', authorization: basic('wk_shop_test_key') },
+        payload: JSON.stringify({ batch: [track()] }),
+      });
+    // The key allows 2 whatever the IPs.
+    expect((await fromIp('10.0.0.1')).statusCode).toBe(200);
+    expect((await fromIp('10.0.0.2')).statusCode).toBe(200);
+    const keyLimited = await fromIp('10.0.0.3');
+    expect(keyLimited.statusCode).toBe(429);
+    expect(keyLimited.json().message).toContain('per write key');
+    expect(Number(keyLimited.headers['retry-after'])).toBeGreaterThan(0);
+    // One IP gets 3 whatever the keys.
+    const other = (key: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        remoteAddress: '10.0.0.9',
+        headers: { 'content-type': 'application/json', authorization: basic(key) },
+        payload: JSON.stringify({ batch: [track()] }),
+      });
+    await other('wk_private_test');
+    await other('wk_private_test');
+    await other('wk_private_test');
+    const ipLimited = await other('wk_private_test');
+    expect(ipLimited.statusCode).toBe(429);
+    expect(ipLimited.json()).toMatchObject({ code: 'WAYMARK_ERR_RATE_LIMITED' });
+    expect(ipLimited.json().message).toContain('per IP address');
+  });
+
+  it('answers 503 beyond the in-flight budget instead of queueing', async () => {
+    start(testConfig({ COLLECTOR_MAX_IN_FLIGHT: '2', KAFKA_PRODUCE_TIMEOUT_MS: '1000' }));
+    sink.mode = 'hang';
+    const pending = [
+      post('/v1/batch', { batch: [track()] }),
+      post('/v1/batch', { batch: [track()] }),
+    ];
+    await new Promise((r) => setTimeout(r, 50));
+    const over = await post('/v1/batch', { batch: [track()] });
+    expect(over.statusCode).toBe(503);
+    expect(over.json().code).toBe('WAYMARK_ERR_OVERLOADED');
+    expect(over.headers['retry-after']).toBe('1');
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('waymark_collector_in_flight_requests 2');
+    await Promise.all(pending);
+    sink.mode = 'ok';
+    expect((await post('/v1/batch', { batch: [track()] })).statusCode).toBe(200);
+  });
+});
+
+describe('CORS', () => {
+  it('answers preflights for allowed origins and refuses other origins per project', async () => {
+    start();
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/batch',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://shop.example');
+    const ok = await post('/v1/batch', { batch: [track()] }, { origin: 'https://shop.example' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example');
+    const evil = await post('/v1/batch', { batch: [track()] }, { origin: 'https://evil.example' });
+    expect(evil.statusCode).toBe(403);
+    expect(evil.json().code).toBe('WAYMARK_ERR_ORIGIN_NOT_ALLOWED');
+  });
+});
+
+describe('operations', () => {
+  it('serves health and Prometheus metrics of requests, events and produce latency', async () => {
+    start();
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+    await post('/v1/batch', { batch: [track(), { type: 'track' }] });
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('waymark_collector_requests_total{route="/v1/batch",status="200"} 1');
+    expect(text).toContain('waymark_collector_events_accepted_total{project="shop"} 1');
+    expect(text).toContain(
+      'waymark_collector_events_rejected_total{reason="WAYMARK_ERR_EVENT_SCHEMA"} 1',
+    );
+    expect(text).toContain('waymark_collector_produce_seconds_count{outcome="ok"} 1');
+  });
+
+  it('answers coded 404s', async () => {
+    start();
+    const missing = await app.inject({ method: 'GET', url: '/nope' });
+    expect(missing.json()).toMatchObject({ statusCode: 404, code: 'WAYMARK_ERR_NOT_FOUND' });
+  });
+
+  it('drains: close() waits for the in-flight request, which still gets its acknowledgement', async () => {
+    start();
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    sink.mode = 'gate';
+    const inFlight = fetch(`${address}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic('wk_shop_test_key') },
+      body: JSON.stringify({ batch: [track()] }),
+    });
+    await vi.waitFor(() => expect(sink.calls).toBe(1));
+    let closed = false;
+    const closing = app.close().then(() => {
+      closed = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    sink.release();
+    expect((await inFlight).status).toBe(200);
+    await closing;
+    expect(sink.events).toHaveLength(1);
+  });
+});

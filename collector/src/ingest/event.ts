@@ -1,0 +1,109 @@
+/**
+ * One raw event → the Kafka record, or the reason it is refused. Order matters: cheap shape checks
+ * first (they bound the cost of everything after), then size, schema, identity and time.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventType, WireContext } from '@waymark/sdk/wire';
+import type { EventErrorCode } from '../errors.js';
+import { LIMITS } from '../limits.js';
+import { type CollectedEvent, recordKey } from '../record.js';
+import { eventSchema } from '../wire-schema.js';
+import { anonymizeIp, normalizeIp } from './ip.js';
+import { checkStructure } from './structure.js';
+import { correctTimestamp } from './time.js';
+import { touchesOf } from './touch.js';
+
+/** What one request contributes to each of its events. */
+export interface RequestFacts {
+  projectId: string;
+  keepIp: boolean;
+  receivedAtMs: number;
+  receivedAt: string;
+  /** The connection's (or trusted proxy's forwarded) address. */
+  requestIp: string;
+  /** The batch's `sentAt`, used when an event carries none. */
+  sentAt: string | undefined;
+  /** The batch's `context`, merged under each event's own. */
+  context: WireContext | undefined;
+  /** Set by `/v1/track` & co: the path decides the type. */
+  type: EventType | undefined;
+}
+
+export interface Rejection {
+  index: number;
+  messageId: string | null;
+  code: EventErrorCode;
+  /** Dotted path of the offending field ('' for the event itself). */
+  path: string;
+  reason: string;
+}
+
+export type Prepared =
+  | { ok: true; key: string; record: CollectedEvent }
+  | { ok: false; rejection: Rejection };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function rawMessageId(raw: unknown): string | null {
+  if (!isPlainObject(raw) || typeof raw.messageId !== 'string') return null;
+  return raw.messageId.slice(0, LIMITS.maxIdLength);
+}
+
+export function prepareEvent(raw: unknown, index: number, facts: RequestFacts): Prepared {
+  const reject = (code: EventErrorCode, path: string, reason: string): Prepared => ({
+    ok: false,
+    rejection: { index, messageId: rawMessageId(raw), code, path, reason },
+  });
+  if (!isPlainObject(raw)) return reject('WAYMARK_ERR_EVENT_NOT_OBJECT', '', 'must be an object');
+  const problem = checkStructure(raw);
+  if (problem) return reject(problem.code, problem.path, problem.reason);
+
+  let input: Record<string, unknown> = raw;
+  if (facts.type !== undefined || facts.context !== undefined) {
+    input = { ...raw };
+    if (facts.type !== undefined) input.type = facts.type;
+    if (facts.context !== undefined) {
+      input.context = isPlainObject(raw.context)
+        ? { ...facts.context, ...raw.context }
+        : (raw.context ?? facts.context);
+    }
+  }
+  // Depth is bounded by now, so serializing cannot overflow the stack.
+  const bytes = Buffer.byteLength(JSON.stringify(input));
+  if (bytes > LIMITS.maxEventBytes) {
+    return reject(
+      'WAYMARK_ERR_EVENT_TOO_LARGE',
+      '',
+      `event is ${bytes} bytes, over the ${LIMITS.maxEventBytes}-byte limit`,
+    );
+  }
+
+  const parsed = eventSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return reject('WAYMARK_ERR_EVENT_SCHEMA', issue?.path.join('.') ?? '', issue?.message ?? '');
+  }
+  const event = parsed.data;
+  if (event.anonymousId === undefined && event.userId === undefined) {
+    return reject('WAYMARK_ERR_EVENT_NO_IDENTITY', 'anonymousId', 'anonymousId or userId required');
+  }
+  const time = correctTimestamp(facts.receivedAtMs, event.timestamp, event.sentAt ?? facts.sentAt);
+  if (!time.ok) return reject('WAYMARK_ERR_EVENT_TIMESTAMP', 'timestamp', time.reason);
+
+  // Server libraries forward the end user's IP in context.ip; browsers never set it.
+  const clientIp = normalizeIp(event.context?.ip ?? '') || normalizeIp(facts.requestIp);
+  const ip = facts.keepIp ? clientIp : anonymizeIp(clientIp);
+  if (event.context?.ip !== undefined) event.context.ip = ip;
+
+  const record: CollectedEvent = {
+    projectId: facts.projectId,
+    receivedAt: facts.receivedAt,
+    timestamp: time.timestamp,
+    ip,
+    ...touchesOf(event),
+    event: { ...event, messageId: event.messageId ?? randomUUID() },
+  };
+  return { ok: true, key: recordKey(facts.projectId, event), record };
+}

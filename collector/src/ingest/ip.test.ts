@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { anonymizeIp, normalizeIp } from './ip.js';
+
+describe('anonymizeIp', () => {
+  it.each([
+    ['203.0.113.77', '203.0.113.0'],
+    ['10.1.2.3', '10.1.2.0'],
+    ['::ffff:198.51.100.9', '198.51.100.0'],
+    ['2001:db8:85a3:8d3:1319:8a2e:370:7348', '2001:db8:85a3::'],
+    ['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8:0::'],
+    ['2001:db8::1', '2001:db8:0::'],
+    ['::1', '0:0:0::'],
+    ['fe80::1%eth0', 'fe80:0:0::'],
+    ['64:ff9b::192.0.2.33', '64:ff9b:0::'],
+  ])('%s → %s', (ip, expected) => {
+    expect(anonymizeIp(ip)).toBe(expected);
+  });
+
+  it.each(['', 'not-an-ip', '999.1.1.1', '1.2.3', '2001:db8:::1'])('rejects %j', (ip) => {
+    expect(anonymizeIp(ip)).toBe('');
+  });
+});
+
+describe('normalizeIp', () => {
+  it('keeps valid addresses and drops anything else', () => {
+    expect(normalizeIp('::ffff:198.51.100.9')).toBe('198.51.100.9');
+    expect(normalizeIp('2001:DB8::1')).toBe('2001:db8::1');
+    expect(normalizeIp('<script>')).toBe('');
+  });
+});

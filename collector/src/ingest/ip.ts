@@ -1,0 +1,35 @@
+/** Client IP anonymization: IPv4 keeps its /24, IPv6 its /48 (the rest is zeroed). */
+import { isIPv4, isIPv6 } from 'node:net';
+
+/** Anonymizes a valid IP address; '' for anything that is not one. */
+export function anonymizeIp(ip: string): string {
+  const mapped = ip.toLowerCase().startsWith('::ffff:') ? ip.slice(7) : ip;
+  if (isIPv4(mapped)) return `${mapped.slice(0, mapped.lastIndexOf('.'))}.0`;
+  const bare = ip.split('%')[0] ?? '';
+  if (!isIPv6(bare)) return '';
+  return `${expandIpv6(bare).slice(0, 3).join(':')}::`;
+}
+
+/** A valid IP address as given (IPv4-mapped IPv6 shown as IPv4), '' for anything else. */
+export function normalizeIp(ip: string): string {
+  const mapped = ip.toLowerCase().startsWith('::ffff:') ? ip.slice(7) : ip;
+  if (isIPv4(mapped)) return mapped;
+  const bare = ip.split('%')[0] ?? '';
+  return isIPv6(bare) ? bare.toLowerCase() : '';
+}
+
+/** The eight 16-bit groups of a valid IPv6 address, lowercase, without leading zeros. */
+function expandIpv6(ip: string): string[] {
+  let text = ip.toLowerCase();
+  // An embedded IPv4 tail (::1.2.3.4) counts as two groups.
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const middle = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...middle, ...right].map((g) => Number.parseInt(g, 16).toString(16));
+}

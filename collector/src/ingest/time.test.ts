@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { correctTimestamp } from './time.js';
+
+const received = Date.parse('2026-11-20T12:00:00.000Z');
+
+describe('correctTimestamp', () => {
+  it('shifts the timestamp by the skew between sentAt and receivedAt', () => {
+    // The client clock runs 10 minutes ahead: it sent at 12:10 (its time), we got it at 12:00.
+    expect(
+      correctTimestamp(received, '2026-11-20T12:05:00.000Z', '2026-11-20T12:10:00.000Z'),
+    ).toEqual({ ok: true, timestamp: '2026-11-20T11:55:00.000Z' });
+  });
+
+  it('keeps the timestamp when there is no sentAt, and uses receivedAt when there is none', () => {
+    expect(correctTimestamp(received, '2026-11-20T11:00:00+01:00', undefined)).toEqual({
+      ok: true,
+      timestamp: '2026-11-20T10:00:00.000Z',
+    });
+    expect(correctTimestamp(received, undefined, '2026-11-20T12:10:00.000Z')).toEqual({
+      ok: true,
+      timestamp: '2026-11-20T12:00:00.000Z',
+    });
+  });
+
+  it('refuses timestamps absurdly far in the future or the past', () => {
+    expect(correctTimestamp(received, '2027-01-01T00:00:00.000Z', undefined).ok).toBe(false);
+    expect(
+      correctTimestamp(received, '2026-11-21T11:00:00.000Z', '2026-11-20T12:00:00.000Z').ok,
+    ).toBe(true);
+    expect(correctTimestamp(received, '1999-12-31T23:59:59.000Z', undefined).ok).toBe(false);
+  });
+});

@@ -1,0 +1,28 @@
+/** Event time on the server's clock: the client's timestamp corrected for its clock skew. */
+import { LIMITS } from '../limits.js';
+
+export type CorrectedTime = { ok: true; timestamp: string } | { ok: false; reason: string };
+
+/**
+ * `timestamp + (receivedAt − sentAt)`: a client clock that runs ahead or behind is corrected by
+ * how far its `sentAt` is from when the request arrived. No timestamp → receivedAt; no sentAt →
+ * the timestamp as given. Results absurdly far in the future, or before 2000, are refused.
+ */
+export function correctTimestamp(
+  receivedAtMs: number,
+  timestamp: string | undefined,
+  sentAt: string | undefined,
+): CorrectedTime {
+  if (timestamp === undefined) return { ok: true, timestamp: new Date(receivedAtMs).toISOString() };
+  let ms = Date.parse(timestamp);
+  if (sentAt !== undefined) ms += receivedAtMs - Date.parse(sentAt);
+  if (!Number.isFinite(ms)) return { ok: false, reason: 'timestamp cannot be read as a date' };
+  if (ms > receivedAtMs + LIMITS.maxFutureMs) {
+    return {
+      ok: false,
+      reason: `timestamp is more than ${LIMITS.maxFutureMs / 3_600_000} h in the future after clock-skew correction`,
+    };
+  }
+  if (ms < LIMITS.minTimestampMs) return { ok: false, reason: 'timestamp is before 2000-01-01' };
+  return { ok: true, timestamp: new Date(ms).toISOString() };
+}

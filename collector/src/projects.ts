@@ -1,0 +1,160 @@
+/**
+ * Projects and their keys: one zod-validated definition shared by the collector (write keys)
+ * and the query side (read keys). Loaded from env `WAYMARK_PROJECTS` (JSON) or
+ * `WAYMARK_PROJECTS_FILE` (path to a JSON file); exported as `@waymark/collector/projects`.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const key = z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters');
+const origin = z.union([
+  z.literal('*'),
+  z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://shop.example (scheme://host[:port])'),
+]);
+
+const projectInput = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
+    /** Public keys for ingestion (SDK / Segment libraries). */
+    writeKeys: z.array(key).default([]),
+    /** Shorthand for one write key (the original `[{id, writeKey}]` format). */
+    writeKey: key.optional(),
+    /** Secret keys for the query side. */
+    readKeys: z.array(key).default([]),
+    /** Browser origins allowed to send; `*` for any. Requests without Origin are not affected. */
+    allowedOrigins: z.array(origin).default([]),
+    /** Keep full client IPs instead of anonymizing them (IPv4 /24, IPv6 /48). */
+    keepIp: z.boolean().default(false),
+    /** A disabled project's keys answer 403. */
+    disabled: z.boolean().default(false),
+  })
+  .strict()
+  .transform(({ writeKey, writeKeys, ...rest }) => ({
+    ...rest,
+    writeKeys: writeKey === undefined ? writeKeys : [...new Set([writeKey, ...writeKeys])],
+  }))
+  .refine((p) => p.writeKeys.length > 0, {
+    message: 'needs at least one write key (writeKeys or writeKey)',
+  });
+
+export const projectsSchema = z
+  .array(projectInput)
+  .min(1, 'at least one project')
+  .superRefine((projects, ctx) => {
+    const seen = new Map<string, string>();
+    projects.forEach((p, i) => {
+      for (const k of [...p.writeKeys, ...p.readKeys]) {
+        const owner = seen.get(k);
+        if (owner !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `key ${k.slice(0, 6)}… is used twice (also by ${owner})`,
+          });
+        }
+        seen.set(k, p.id);
+      }
+      if (projects.findIndex((q) => q.id === p.id) !== i) {
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate project id ${p.id}` });
+      }
+    });
+  });
+
+export type ProjectConfig = Readonly<z.infer<typeof projectInput>>;
+
+/** The development project `npm start` uses. */
+export const DEFAULT_PROJECTS = [
+  {
+    id: 'demo',
+    writeKeys: ['wk_demo_local'],
+    readKeys: ['rk_demo_local'],
+    allowedOrigins: ['*'],
+  },
+];
+
+export class ProjectsConfigError extends Error {
+  override readonly name = 'ProjectsConfigError';
+}
+
+/** Validates a parsed JSON value as the projects list; every problem in one error. */
+export function parseProjects(raw: unknown, source: string): readonly ProjectConfig[] {
+  const parsed = projectsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${['projects', ...i.path].join('.')}: ${i.message}`,
+    );
+    throw new ProjectsConfigError(`invalid ${source} — fix: ${problems.join('; ')}`);
+  }
+  return Object.freeze(parsed.data.map((p) => Object.freeze(p)));
+}
+
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ProjectsConfigError(`${source} must be JSON: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Reads the projects from `WAYMARK_PROJECTS` (JSON) or `WAYMARK_PROJECTS_FILE` (a JSON file),
+ * defaulting to the demo project. Setting both is an error: which one wins would be a guess.
+ */
+export function loadProjects(
+  env: Readonly<Record<string, string | undefined>>,
+): readonly ProjectConfig[] {
+  const inline = env.WAYMARK_PROJECTS;
+  const file = env.WAYMARK_PROJECTS_FILE;
+  if (inline && file) {
+    throw new ProjectsConfigError('set WAYMARK_PROJECTS or WAYMARK_PROJECTS_FILE, not both');
+  }
+  if (inline) return parseProjects(parseJson(inline, 'WAYMARK_PROJECTS'), 'WAYMARK_PROJECTS');
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ProjectsConfigError(
+        `WAYMARK_PROJECTS_FILE ${file} cannot be read: ${(err as Error).message}`,
+      );
+    }
+    const source = `WAYMARK_PROJECTS_FILE ${file}`;
+    return parseProjects(parseJson(text, source), source);
+  }
+  return parseProjects(DEFAULT_PROJECTS, 'default projects');
+}
+
+/** Key → project lookups, built once. */
+export class ProjectRegistry {
+  private readonly byWrite = new Map<string, ProjectConfig>();
+  private readonly byRead = new Map<string, ProjectConfig>();
+  /** Origins any project allows, for CORS preflights (which carry no key). */
+  readonly anyOriginAllowed: boolean;
+  readonly allowedOrigins: ReadonlySet<string>;
+
+  constructor(readonly projects: readonly ProjectConfig[]) {
+    const origins = new Set<string>();
+    for (const p of projects) {
+      for (const k of p.writeKeys) this.byWrite.set(k, p);
+      for (const k of p.readKeys) this.byRead.set(k, p);
+      if (!p.disabled) for (const o of p.allowedOrigins) origins.add(o);
+    }
+    this.anyOriginAllowed = origins.has('*');
+    this.allowedOrigins = origins;
+  }
+
+  byWriteKey(writeKey: string): ProjectConfig | undefined {
+    return this.byWrite.get(writeKey);
+  }
+
+  byReadKey(readKey: string): ProjectConfig | undefined {
+    return this.byRead.get(readKey);
+  }
+}
+
+/** Whether a browser origin may send to this project. */
+export function originAllowed(project: ProjectConfig, origin: string): boolean {
+  return project.allowedOrigins.includes('*') || project.allowedOrigins.includes(origin);
+}

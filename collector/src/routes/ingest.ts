@@ -1,0 +1,293 @@
+/**
+ * The Segment HTTP Tracking API: `/v1/batch` and one route per event type. Valid events of a batch
+ * are produced; each refused one is reported (index, messageId, path, reason) and written with its
+ * raw payload to the invalid-events topic. The reply waits for the broker's acknowledgement.
+ */
+import type { EventType } from '@waymark/sdk/wire';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { CollectorConfig } from '../config.js';
+import { CollectorError } from '../errors.js';
+import { writeKeyOf } from '../http/write-key.js';
+import { prepareEvent, type Rejection, type RequestFacts } from '../ingest/event.js';
+import { boundedJson } from '../ingest/raw.js';
+import { checkStructure } from '../ingest/structure.js';
+import type { EventSink, ProducedRecord } from '../kafka.js';
+import { LIMITS } from '../limits.js';
+import type { CollectorMetrics } from '../metrics.js';
+import { originAllowed, type ProjectConfig, ProjectRegistry } from '../projects.js';
+import type { InvalidEventRecord } from '../record.js';
+import { envelopeSchema } from '../wire-schema.js';
+
+export interface IngestOptions {
+  config: CollectorConfig;
+  sink: EventSink;
+  metrics: CollectorMetrics;
+  /** Milliseconds since the epoch; injectable so tests can pin the clock. */
+  now: () => number;
+  /** True once shutdown began: new requests get 503. */
+  isClosing: () => boolean;
+}
+
+/** Seconds a client should wait before retrying after the broker failed us. */
+const RETRY_AFTER_UNAVAILABLE_S = '5';
+const RETRY_AFTER_OVERLOADED_S = '1';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    waymarkProject?: ProjectConfig;
+    waymarkInFlight?: boolean;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function produceTimeout(ms: number): { promise: Promise<never>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new CollectorError(
+            'WAYMARK_ERR_BROKER_UNAVAILABLE',
+            `Kafka did not acknowledge within ${ms} ms; nothing was accepted, retry later`,
+            { 'retry-after': RETRY_AFTER_UNAVAILABLE_S },
+          ),
+        ),
+      ms,
+    );
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+function describe(rejection: Rejection): string {
+  const at = rejection.path === '' ? '' : `.${rejection.path}`;
+  return `events[${rejection.index}]${at}: ${rejection.reason}`;
+}
+
+export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, options) => {
+  const { config, sink, metrics, now, isClosing } = options;
+  const registry = new ProjectRegistry(config.projects);
+  let inFlight = 0;
+
+  const ipLimit =
+    config.rateLimit.perIp > 0
+      ? app.createRateLimit({
+          max: config.rateLimit.perIp,
+          timeWindow: config.rateLimit.windowMs,
+          keyGenerator: (request) => `ip:${request.ip}`,
+        })
+      : undefined;
+  const keyLimit =
+    config.rateLimit.perKey > 0
+      ? app.createRateLimit({
+          max: config.rateLimit.perKey,
+          timeWindow: config.rateLimit.windowMs,
+          keyGenerator: (request) => `key:${request.waymarkProject?.id ?? ''}`,
+        })
+      : undefined;
+
+  async function enforce(
+    limit: typeof ipLimit,
+    request: FastifyRequest,
+    what: string,
+  ): Promise<void> {
+    if (limit === undefined) return;
+    const result = await limit(request);
+    if (!result.isAllowed && result.isExceeded) {
+      throw new CollectorError(
+        'WAYMARK_ERR_RATE_LIMITED',
+        `rate limit of ${result.max} requests per ${result.timeWindow / 1000} s per ${what} exceeded`,
+        { 'retry-after': String(Math.max(1, result.ttlInSeconds)) },
+      );
+    }
+  }
+
+  const release = (request: FastifyRequest) => {
+    if (request.waymarkInFlight) {
+      request.waymarkInFlight = false;
+      inFlight--;
+      metrics.inFlight.set(inFlight);
+    }
+  };
+
+  // Before the body is read: refusing here costs no memory.
+  app.addHook('onRequest', async (request, reply) => {
+    if (isClosing()) {
+      reply.header('connection', 'close');
+      throw new CollectorError('WAYMARK_ERR_SHUTTING_DOWN', 'the collector is shutting down', {
+        'retry-after': RETRY_AFTER_OVERLOADED_S,
+      });
+    }
+    if (inFlight >= config.maxInFlight) {
+      throw new CollectorError(
+        'WAYMARK_ERR_OVERLOADED',
+        `more than ${config.maxInFlight} requests in flight; retry shortly`,
+        { 'retry-after': RETRY_AFTER_OVERLOADED_S },
+      );
+    }
+    inFlight++;
+    metrics.inFlight.set(inFlight);
+    request.waymarkInFlight = true;
+    await enforce(ipLimit, request, 'IP address');
+  });
+  app.addHook('onResponse', async (request) => release(request));
+  app.addHook('onRequestAbort', async (request) => release(request));
+
+  // After the body is read (the key may be in it): who is sending, from where, how often.
+  app.addHook('preHandler', async (request) => {
+    const writeKey = writeKeyOf(request.headers.authorization, request.body);
+    if (writeKey === undefined) {
+      throw new CollectorError(
+        'WAYMARK_ERR_MISSING_WRITE_KEY',
+        'no write key: send it as the HTTP Basic user name or as "writeKey" in the body',
+      );
+    }
+    const project = registry.byWriteKey(writeKey);
+    if (project === undefined) {
+      throw new CollectorError('WAYMARK_ERR_UNKNOWN_WRITE_KEY', 'unknown write key');
+    }
+    if (project.disabled) {
+      throw new CollectorError('WAYMARK_ERR_PROJECT_DISABLED', `project ${project.id} is disabled`);
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && !originAllowed(project, origin)) {
+      throw new CollectorError(
+        'WAYMARK_ERR_ORIGIN_NOT_ALLOWED',
+        `origin ${origin.slice(0, 100)} may not send to project ${project.id}`,
+      );
+    }
+    request.waymarkProject = project;
+    await enforce(keyLimit, request, 'write key');
+  });
+
+  async function ingest(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    type: EventType | undefined,
+  ): Promise<unknown> {
+    const project = request.waymarkProject!;
+    const body = request.body;
+    if (!isPlainObject(body)) {
+      throw new CollectorError('WAYMARK_ERR_INVALID_BODY', 'body must be a JSON object');
+    }
+    const receivedAtMs = now();
+    const facts: RequestFacts = {
+      projectId: project.id,
+      keepIp: project.keepIp,
+      receivedAtMs,
+      receivedAt: new Date(receivedAtMs).toISOString(),
+      requestIp: request.ip,
+      sentAt: undefined,
+      context: undefined,
+      type,
+    };
+    let rawEvents: readonly unknown[];
+    if (type === undefined) {
+      if (!Array.isArray(body.batch)) {
+        throw new CollectorError('WAYMARK_ERR_INVALID_BODY', '"batch" must be an array of events');
+      }
+      if (body.batch.length === 0) {
+        throw new CollectorError('WAYMARK_ERR_INVALID_BODY', '"batch" is empty');
+      }
+      if (body.batch.length > LIMITS.maxBatchEvents) {
+        throw new CollectorError(
+          'WAYMARK_ERR_TOO_MANY_EVENTS',
+          `batch has ${body.batch.length} events, over the ${LIMITS.maxBatchEvents}-event limit`,
+        );
+      }
+      const contextProblem = checkStructure(body.context);
+      if (contextProblem) {
+        const at = contextProblem.path === '' ? '' : `.${contextProblem.path}`;
+        throw new CollectorError(
+          'WAYMARK_ERR_INVALID_BODY',
+          `context${at}: ${contextProblem.reason}`,
+        );
+      }
+      const envelope = envelopeSchema.safeParse(body);
+      if (!envelope.success) {
+        const issue = envelope.error.issues[0];
+        throw new CollectorError(
+          'WAYMARK_ERR_INVALID_BODY',
+          `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+        );
+      }
+      facts.sentAt = envelope.data.sentAt;
+      facts.context = envelope.data.context;
+      rawEvents = body.batch;
+    } else {
+      rawEvents = [body];
+    }
+
+    const events: ProducedRecord[] = [];
+    const invalid: ProducedRecord[] = [];
+    const rejected: Rejection[] = [];
+    for (let i = 0; i < rawEvents.length; i++) {
+      const raw = rawEvents[i];
+      const prepared = prepareEvent(raw, i, facts);
+      if (prepared.ok) {
+        events.push({ key: prepared.key, value: JSON.stringify(prepared.record) });
+        continue;
+      }
+      const { rejection } = prepared;
+      rejected.push(rejection);
+      metrics.eventsRejected.inc({ reason: rejection.code });
+      const { json, truncated } = boundedJson(raw, LIMITS.maxInvalidRawBytes);
+      const record: InvalidEventRecord = {
+        projectId: project.id,
+        receivedAt: facts.receivedAt,
+        index: i,
+        messageId: rejection.messageId,
+        code: rejection.code,
+        path: rejection.path,
+        reason: rejection.reason,
+        raw: json,
+        rawTruncated: truncated,
+      };
+      const anonymousId =
+        isPlainObject(raw) && typeof raw.anonymousId === 'string' ? raw.anonymousId : '';
+      invalid.push({ key: `${project.id}:${anonymousId}`, value: JSON.stringify(record) });
+    }
+
+    const timer = produceTimeout(config.kafka.produceTimeoutMs);
+    const started = performance.now();
+    try {
+      await Promise.race([sink.send({ events, invalid }), timer.promise]);
+      metrics.produceSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+    } catch (err) {
+      const timedOut = err instanceof CollectorError;
+      metrics.produceSeconds.observe(
+        { outcome: timedOut ? 'timeout' : 'error' },
+        (performance.now() - started) / 1000,
+      );
+      if (timedOut) throw err;
+      request.log.warn({ err }, 'kafka produce failed');
+      throw new CollectorError(
+        'WAYMARK_ERR_BROKER_UNAVAILABLE',
+        'Kafka did not acknowledge the events; nothing was accepted, retry later',
+        { 'retry-after': RETRY_AFTER_UNAVAILABLE_S },
+      );
+    } finally {
+      timer.cancel();
+    }
+    if (events.length > 0) metrics.eventsAccepted.inc({ project: project.id }, events.length);
+
+    if (events.length === 0) {
+      const only = rejected.length === 1 ? rejected[0] : undefined;
+      throw new CollectorError(
+        only ? only.code : 'WAYMARK_ERR_NO_VALID_EVENTS',
+        only ? describe(only) : `all ${rejected.length} events were refused; see "rejected"`,
+        {},
+        { rejected },
+      );
+    }
+    reply.code(200);
+    return { success: true, accepted: events.length, rejected };
+  }
+
+  app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
+  for (const type of ['track', 'page', 'screen', 'identify', 'alias', 'group'] as const) {
+    app.post(`/v1/${type}`, (request, reply) => ingest(request, reply, type));
+  }
+};
