@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/main.ts', 'src/schema/columns.ts'],
+  entry: ['src/main.ts', 'src/schema/index.ts'],
   format: ['esm'],
   target: 'node20',
   clean: true,

@@ -31,6 +31,7 @@ beforeAll(async () => {
     KAFKA_CONSUMER_GROUP: `${topic}-loader`,
     CLICKHOUSE_URL: services.clickhouseUrl,
     CLICKHOUSE_DATABASE: database,
+    PROCESSOR_PORT: String(await freePort()),
   });
 });
 

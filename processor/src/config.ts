@@ -1,35 +1,64 @@
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_TOPIC_PARTITIONS } from '@waymark/collector/topics';
 import { z } from 'zod';
 
+/** Where messages the processor cannot parse or load go, with the reason. */
+export const DEFAULT_DEAD_LETTER_TOPIC = 'waymark.events.dead';
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
 const envSchema = z.object({
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   KAFKA_EVENTS_TOPIC: z.string().min(1).default(DEFAULT_EVENTS_TOPIC),
-  KAFKA_TOPIC_PARTITIONS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(DEFAULT_TOPIC_PARTITIONS),
+  KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).default(DEFAULT_DEAD_LETTER_TOPIC),
+  KAFKA_TOPIC_PARTITIONS: int(1, 1000, DEFAULT_TOPIC_PARTITIONS),
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('waymark-processor'),
-  CLICKHOUSE_URL: z.string().url().default('http://127.0.0.1:8123'),
+  // How long the group waits for a silent member (a crashed one) before handing its partitions
+  // to the others. The broker's floor is group.min.session.timeout.ms (6 s by default).
+  KAFKA_SESSION_TIMEOUT_MS: int(1000, 600_000, 30_000),
+  CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
   CLICKHOUSE_DATABASE: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
     .default('waymark'),
-  PROCESSOR_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
-  PROCESSOR_BATCH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  CLICKHOUSE_REQUEST_TIMEOUT_MS: int(1000, 600_000, 30_000),
+  // 5000 rows or 500 ms, whichever comes first: one insert per half second at most under low
+  // load keeps end-to-end freshness well under 2 s and ClickHouse parts few and large.
+  PROCESSOR_BATCH_ROWS: int(1, 1_000_000, 5000),
+  PROCESSOR_BATCH_MS: int(10, 60_000, 500),
+  // How many partition batches are handled at once; they share one insert.
+  PROCESSOR_PARTITION_CONCURRENCY: int(1, 1000, 16),
+  PROCESSOR_RETRY_MIN_MS: int(10, 60_000, 200),
+  PROCESSOR_RETRY_MAX_MS: int(10, 600_000, 5000),
+  PROCESSOR_SHUTDOWN_MS: int(100, 600_000, 15_000),
+  PROCESSOR_HOST: z.string().min(1).default('127.0.0.1'),
+  // 0 picks a free port (logged at start).
+  PROCESSOR_PORT: int(0, 65535, 8788),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface ProcessorConfig {
   readonly kafka: {
-    readonly brokers: string[];
+    readonly brokers: readonly string[];
     readonly eventsTopic: string;
+    readonly deadLetterTopic: string;
     readonly partitions: number;
     readonly groupId: string;
+    readonly sessionTimeoutMs: number;
   };
-  readonly clickhouse: { readonly url: string; readonly database: string };
-  readonly batch: { readonly maxRows: number; readonly maxMs: number };
+  readonly clickhouse: {
+    readonly url: string;
+    readonly database: string;
+    readonly requestTimeoutMs: number;
+  };
+  readonly batch: {
+    readonly maxRows: number;
+    readonly maxMs: number;
+    readonly partitionConcurrency: number;
+  };
+  readonly retry: { readonly minMs: number; readonly maxMs: number };
+  readonly shutdownMs: number;
+  readonly http: { readonly host: string; readonly port: number };
   readonly logLevel: string;
 }
 
@@ -40,20 +69,38 @@ export class ConfigError extends Error {
 /** Parses the processor's settings once; every problem is listed in one error. */
 export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (parsed.success && parsed.data.PROCESSOR_RETRY_MIN_MS > parsed.data.PROCESSOR_RETRY_MAX_MS) {
+    problems.push('PROCESSOR_RETRY_MIN_MS: must not exceed PROCESSOR_RETRY_MAX_MS');
+  }
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid processor config — fix: ${problems.join('; ')}`);
   }
   const e = parsed.data;
   return Object.freeze({
     kafka: Object.freeze({
-      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      brokers: Object.freeze(e.KAFKA_BROKERS.split(',').map((b) => b.trim())),
       eventsTopic: e.KAFKA_EVENTS_TOPIC,
+      deadLetterTopic: e.KAFKA_DEAD_LETTER_TOPIC,
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       groupId: e.KAFKA_CONSUMER_GROUP,
+      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     }),
-    clickhouse: Object.freeze({ url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE }),
-    batch: Object.freeze({ maxRows: e.PROCESSOR_BATCH_ROWS, maxMs: e.PROCESSOR_BATCH_MS }),
+    clickhouse: Object.freeze({
+      url: e.CLICKHOUSE_URL,
+      database: e.CLICKHOUSE_DATABASE,
+      requestTimeoutMs: e.CLICKHOUSE_REQUEST_TIMEOUT_MS,
+    }),
+    batch: Object.freeze({
+      maxRows: e.PROCESSOR_BATCH_ROWS,
+      maxMs: e.PROCESSOR_BATCH_MS,
+      partitionConcurrency: e.PROCESSOR_PARTITION_CONCURRENCY,
+    }),
+    retry: Object.freeze({ minMs: e.PROCESSOR_RETRY_MIN_MS, maxMs: e.PROCESSOR_RETRY_MAX_MS }),
+    shutdownMs: e.PROCESSOR_SHUTDOWN_MS,
+    http: Object.freeze({ host: e.PROCESSOR_HOST, port: e.PROCESSOR_PORT }),
     logLevel: e.LOG_LEVEL,
   });
 }

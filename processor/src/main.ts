@@ -1,23 +1,38 @@
-import { createClient } from '@clickhouse/client';
 import pino from 'pino';
 import { ConfigError, loadProcessorConfig } from './config.js';
-import { startLoader } from './loader.js';
-import { migrate } from './schema/migrations.js';
+import { startProcessor } from './service.js';
 
 async function main(): Promise<void> {
   const config = loadProcessorConfig();
   const log = pino({ level: config.logLevel, name: 'processor' });
-  const clickhouse = createClient({ url: config.clickhouse.url });
-  const ran = await migrate(clickhouse, config.clickhouse.database);
-  log.info({ migrations: ran }, 'schema up to date');
-  const consumer = await startLoader(config, clickhouse, log);
-  const shutdown = async () => {
-    await consumer.disconnect();
-    await clickhouse.close();
-    process.exit(0);
+  const processor = await startProcessor(config, log);
+  log.info(
+    {
+      topic: config.kafka.eventsTopic,
+      group: config.kafka.groupId,
+      database: config.clickhouse.database,
+    },
+    'loading Kafka into ClickHouse',
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'finishing the batch in flight, then stopping');
+    try {
+      await processor.stop();
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'unclean shutdown: uncommitted messages will be replayed');
+      process.exit(1);
+    }
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  processor.crashed.then((err) => {
+    log.fatal({ err }, 'consumer stopped for good; exiting so a supervisor restarts it');
+    process.exit(1);
+  });
 }
 
 main().catch((err: unknown) => {

@@ -8,16 +8,32 @@ export interface Migration {
   statements: string[];
 }
 
+/**
+ * The schema's history, append-only: a shipped migration is never edited, a change is a new
+ * version. Every statement must run on ClickHouse 18.16 and on current releases.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'events',
     statements: [
-      // ReplacingMergeTree collapses rows with the same sorting key, and message_id is the last
-      // key column, so a batch replayed after a crash merges away; queries that must be exact
-      // before merges happen count DISTINCT message_id (or use FINAL).
-      // Partitioned by month: old months drop whole, and date-range queries skip partitions.
-      // Ordered by project then person then time, which is what funnels and journeys scan.
+      // PARTITION BY month: a date-range query reads only the months it covers, and retention
+      // drops whole months (ALTER TABLE … DROP PARTITION) instead of rewriting data.
+      //
+      // ORDER BY (project_id, anonymous_id, timestamp, message_id): every query is within one
+      // project, and journeys, funnels and attribution walk one person's events in time order,
+      // so a person's rows sit together, already sorted by time, and a project's rows are one
+      // contiguous range of the primary index.
+      //
+      // Duplicates: the processor commits Kafka offsets only after an insert, so a crash replays
+      // the batch in flight, and a client retry through the collector re-sends a messageId. A
+      // replayed Kafka message becomes a byte-identical row (enrichment is deterministic), which
+      // ReplacingMergeTree collapses in a background merge. A client retry may carry a timestamp
+      // a second off (it is corrected with the retry's sentAt / receivedAt), so it can keep its
+      // own row, as can a duplicate landing in another monthly partition. Merges are therefore a
+      // space saving, never the correctness mechanism, and FINAL is not exact either: queries
+      // read events through `LIMIT 1 BY project_id, message_id` or count `uniqExact(message_id)`
+      // (schema/dedupe.ts), which is exact before and after merges.
       `CREATE TABLE IF NOT EXISTS {db}.${TABLES.events} (
         project_id String,
         message_id String,
@@ -68,9 +84,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (project_id, anonymous_id, timestamp, message_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'identities',
+    statements: [
+      // One row per link (anonymous id → user id) and project: repeated identify calls and
+      // replays collapse in merges; readers take argMax(user_id, timestamp) per anonymous id
+      // (schema/dedupe.ts), which is exact before merges too. Small table: no partitions.
+      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.identities} (
+        project_id String,
+        anonymous_id String,
+        user_id String,
+        timestamp DateTime,
+        message_id String
+      ) ENGINE = ReplacingMergeTree()
+      ORDER BY (project_id, anonymous_id, user_id)`,
+    ],
+  },
 ];
 
-/** Applies pending migrations in order and records each; safe to run concurrently on restart. */
+/**
+ * Applies pending migrations in order and records each in the migrations table. Safe when
+ * several processors start at once: every statement is idempotent, and the migrations table
+ * collapses duplicate records of a version.
+ */
 export async function migrate(client: ClickHouseClient, database: string): Promise<number[]> {
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
   await client.command({
@@ -78,11 +115,7 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
       version UInt32, name String, applied_at DateTime DEFAULT now()
     ) ENGINE = ReplacingMergeTree() ORDER BY version`,
   });
-  const result = await client.query({
-    query: `SELECT DISTINCT version FROM ${database}.${TABLES.migrations}`,
-    format: 'JSONEachRow',
-  });
-  const applied = new Set((await result.json<{ version: number }>()).map((r) => Number(r.version)));
+  const applied = new Set(await appliedVersions(client, database));
   const ran: number[] = [];
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.version)) continue;
@@ -97,4 +130,15 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
     ran.push(migration.version);
   }
   return ran;
+}
+
+export async function appliedVersions(
+  client: ClickHouseClient,
+  database: string,
+): Promise<number[]> {
+  const result = await client.query({
+    query: `SELECT DISTINCT version FROM ${database}.${TABLES.migrations} ORDER BY version`,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ version: number }>()).map((r) => Number(r.version));
 }

@@ -1,0 +1,126 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { errorMessage, isRowDataError } from './clickhouse/errors.js';
+import { insertIsolatingBadRows } from './clickhouse/isolate.js';
+import type { HealthState } from './health.js';
+import { type DeadLetter, toDeadLetterMessage } from './kafka/dead-letters.js';
+import type { ProcessorMetrics } from './metrics.js';
+import { type RetryPolicy, retryUntilDone } from './retry.js';
+import { TABLES } from './schema/columns.js';
+import type { WorkItem } from './work.js';
+
+export interface BatchLoaderDeps {
+  clickhouse: ClickHouseClient;
+  database: string;
+  producer: Producer;
+  deadLetterTopic: string;
+  retry: RetryPolicy;
+  /** Aborted at the shutdown deadline: stop retrying, leave the offsets uncommitted. */
+  signal: AbortSignal;
+  metrics: ProcessorMetrics;
+  health: HealthState;
+  log: Logger;
+}
+
+type LoadItem = Extract<WorkItem, { kind: 'load' }>;
+
+/**
+ * Makes one flush durable: events insert, identities insert, dead letters produced — each step
+ * retried through outages until it succeeds. Only after this resolves are offsets committed.
+ * Rows that ClickHouse rejects as bad data become dead letters instead of blocking the rest.
+ */
+export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) => Promise<void> {
+  const { clickhouse, database, metrics, health, log } = deps;
+
+  const retrying = <T>(target: 'clickhouse' | 'kafka', operation: () => Promise<T>) =>
+    retryUntilDone(operation, {
+      policy: deps.retry,
+      signal: deps.signal,
+      isRetryable: (err) => target === 'kafka' || !isRowDataError(err),
+      onRetry: (err, attempt, delayMs) => {
+        metrics.retries.inc({ target });
+        if (target === 'clickhouse') {
+          health.clickhouseUp = false;
+          metrics.clickhouseUp.set(0);
+        }
+        health.lastError = `${target}: ${errorMessage(err)}`;
+        log.warn({ target, attempt, delayMs, err: errorMessage(err) }, 'load failed, retrying');
+      },
+    });
+
+  const insertInto = async <R>(table: string, rows: readonly R[]) => {
+    const started = performance.now();
+    await clickhouse.insert({
+      table: `${database}.${table}`,
+      values: [...rows],
+      format: 'JSONEachRow',
+    });
+    metrics.insertDuration.observe({ table }, (performance.now() - started) / 1000);
+    metrics.rowsInserted.inc({ table }, rows.length);
+    if (!health.clickhouseUp) log.info({ table }, 'ClickHouse is back, loading resumed');
+    health.clickhouseUp = true;
+    metrics.clickhouseUp.set(1);
+  };
+
+  /** Inserts the rows `pick` selects; returns dead letters for the rows ClickHouse refused. */
+  const loadTable = async <R>(
+    table: string,
+    items: readonly LoadItem[],
+    pick: (item: LoadItem) => R | undefined,
+  ): Promise<{ loaded: LoadItem[]; dead: DeadLetter[] }> => {
+    const withRows = items.flatMap((item) => {
+      const row = pick(item);
+      return row === undefined ? [] : [{ item, row }];
+    });
+    const rejected = await retrying('clickhouse', () =>
+      insertIsolatingBadRows(
+        withRows,
+        (chunk) =>
+          insertInto(
+            table,
+            chunk.map((c) => c.row),
+          ),
+        isRowDataError,
+      ),
+    );
+    const refused = new Set(rejected.map((r) => r.item.item));
+    return {
+      loaded: items.filter((item) => !refused.has(item)),
+      dead: rejected.map(({ item, reason }) => ({
+        source: item.item.source,
+        stage: 'load' as const,
+        reason: `ClickHouse refused the ${table} row: ${reason}`,
+      })),
+    };
+  };
+
+  return async (items) => {
+    metrics.batchRows.observe(items.length);
+    const toLoad = items.filter((i): i is LoadItem => i.kind === 'load');
+    const dead: DeadLetter[] = items.filter((i) => i.kind === 'dead');
+    const events = await loadTable(TABLES.events, toLoad, (i) => i.event);
+    dead.push(...events.dead);
+    // An identity link is only written for an event that was stored.
+    const identities = await loadTable(TABLES.identities, events.loaded, (i) => i.identity);
+    dead.push(...identities.dead);
+    if (dead.length > 0) {
+      const now = new Date();
+      await retrying('kafka', () =>
+        deps.producer.send({
+          topic: deps.deadLetterTopic,
+          acks: -1,
+          messages: dead.map((d) => toDeadLetterMessage(d, now)),
+        }),
+      );
+      for (const d of dead) metrics.deadLetters.inc({ stage: d.stage });
+      const sample = dead.slice(0, 10).map(({ source, stage, reason }) => ({
+        partition: source.partition,
+        offset: source.offset,
+        stage,
+        reason,
+      }));
+      log.warn({ count: dead.length, sample }, 'messages sent to the dead-letter topic');
+    }
+  };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_DEAD_LETTER_TOPIC, loadProcessorConfig } from './config.js';
+
+describe('loadProcessorConfig', () => {
+  it('has working defaults', () => {
+    const config = loadProcessorConfig({});
+    expect(config.kafka.deadLetterTopic).toBe(DEFAULT_DEAD_LETTER_TOPIC);
+    expect(config.batch).toEqual({ maxRows: 5000, maxMs: 500, partitionConcurrency: 16 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8788 });
+    expect(Object.isFrozen(config.kafka)).toBe(true);
+  });
+
+  it('lists every bad value in one error', () => {
+    const load = () =>
+      loadProcessorConfig({
+        CLICKHOUSE_URL: 'not a url',
+        CLICKHOUSE_DATABASE: 'drop table;',
+        PROCESSOR_BATCH_ROWS: '0',
+        PROCESSOR_PORT: 'eighty',
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(
+      /CLICKHOUSE_URL.*CLICKHOUSE_DATABASE.*PROCESSOR_BATCH_ROWS.*PROCESSOR_PORT/,
+    );
+  });
+
+  it('rejects a retry floor above its ceiling', () => {
+    expect(() =>
+      loadProcessorConfig({ PROCESSOR_RETRY_MIN_MS: '5000', PROCESSOR_RETRY_MAX_MS: '100' }),
+    ).toThrow(/PROCESSOR_RETRY_MIN_MS/);
+  });
+
+  it('splits the broker list', () => {
+    expect(loadProcessorConfig({ KAFKA_BROKERS: 'a:1, b:2' }).kafka.brokers).toEqual([
+      'a:1',
+      'b:2',
+    ]);
+  });
+});

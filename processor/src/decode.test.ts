@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRecord } from './decode.js';
+import { bytes, collectedEvent } from './test/records.js';
+
+describe('decodeRecord', () => {
+  it('accepts what the collector produces', () => {
+    const record = collectedEvent({ messageId: 'm1' });
+    const decoded = decodeRecord(bytes(record));
+    expect(decoded.ok).toBe(true);
+    expect(decoded.ok && decoded.record.event.messageId).toBe('m1');
+  });
+
+  it('keeps every property, including unknown ones', () => {
+    const record = collectedEvent({
+      messageId: 'm1',
+      event: { properties: { plan: 'pro', nested: { a: [1, 2] } } },
+    });
+    const decoded = decodeRecord(bytes(record));
+    expect(decoded.ok && decoded.record.event.properties).toEqual({
+      plan: 'pro',
+      nested: { a: [1, 2] },
+    });
+  });
+
+  it.each([
+    ['an empty message', null, 'parse', 'empty message'],
+    ['bytes that are not JSON', Buffer.from('{"projectId": '), 'parse', 'not JSON'],
+    ['JSON that is not a record', bytes([1, 2, 3]), 'validate', 'invalid record'],
+    [
+      'a record without a messageId',
+      bytes({ ...collectedEvent({ messageId: 'x' }), event: { type: 'track', anonymousId: 'a' } }),
+      'validate',
+      'event.messageId',
+    ],
+    [
+      'an unknown event type',
+      bytes(collectedEvent({ messageId: 'm', event: { type: 'nope' as 'track' } })),
+      'validate',
+      'event.type',
+    ],
+    [
+      'a timestamp ClickHouse cannot store',
+      bytes(collectedEvent({ messageId: 'm', timestamp: '2300-01-01T00:00:00Z' })),
+      'validate',
+      'timestamp',
+    ],
+    [
+      'an event without any id of a person',
+      bytes(collectedEvent({ messageId: 'm', event: { anonymousId: undefined } })),
+      'validate',
+      'anonymousId or userId',
+    ],
+    [
+      'an alias without previousId',
+      bytes(collectedEvent({ messageId: 'm', event: { type: 'alias', userId: 'u' } })),
+      'validate',
+      'alias needs',
+    ],
+    [
+      'an unknown channel',
+      bytes({
+        ...collectedEvent({ messageId: 'm' }),
+        firstTouch: { channel: 'tv' },
+      }),
+      'validate',
+      'firstTouch',
+    ],
+  ])('rejects %s, saying why', (_what, value, stage, reason) => {
+    const decoded = decodeRecord(value);
+    expect(decoded.ok).toBe(false);
+    if (decoded.ok) return;
+    expect(decoded.stage).toBe(stage);
+    expect(decoded.reason).toContain(reason);
+  });
+});

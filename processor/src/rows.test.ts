@@ -1,0 +1,147 @@
+import type { CollectedEvent } from '@waymark/collector/record';
+import { describe, expect, it } from 'vitest';
+import { decodeRecord } from './decode.js';
+import { toEventRow, toIdentityRow } from './rows.js';
+import { EVENT_COLUMNS } from './schema/columns.js';
+import { bytes, collectedEvent, GOOGLEBOT, IPHONE } from './test/records.js';
+
+function loadable(record: CollectedEvent) {
+  const decoded = decodeRecord(bytes(record));
+  if (!decoded.ok) throw new Error(decoded.reason);
+  return decoded.record;
+}
+
+describe('toEventRow', () => {
+  it('fills every column from the record, enriched', () => {
+    const row = toEventRow(
+      loadable(
+        collectedEvent({
+          messageId: 'm1',
+          event: {
+            event: 'Order Completed',
+            userId: 'u1',
+            properties: { total: '99.5', currency: 'eur', order_id: 'o-7', sku: 'b1' },
+          },
+        }),
+      ),
+    );
+    expect(Object.keys(row).sort()).toEqual([...EVENT_COLUMNS].sort());
+    expect(row).toMatchObject({
+      project_id: 'p1',
+      message_id: 'm1',
+      type: 'track',
+      event: 'Order Completed',
+      anonymous_id: 'anon-1',
+      user_id: 'u1',
+      session_id: 's-1',
+      timestamp: '2026-11-20 10:00:00',
+      sent_at: '2026-11-20 10:00:01',
+      received_at: '2026-11-20 10:00:01',
+      session_channel: 'paid',
+      session_source: 'google',
+      session_click_id_type: 'gclid',
+      session_referrer_host: 'www.google.com',
+      first_channel: 'direct',
+      page_url: 'https://shop.example/boots?utm_source=google',
+      page_path: '/boots',
+      page_title: 'Boots',
+      referrer_host: 'www.google.com',
+      revenue: 99.5,
+      currency: 'EUR',
+      order_id: 'o-7',
+      browser: 'Chrome',
+      browser_version: '120.0.0.0',
+      os: 'Windows',
+      device_type: 'desktop',
+      locale: 'de-DE',
+      ip: '203.0.113.0',
+      is_bot: 0,
+      library: 'waymark.js/0.1.0',
+    });
+    expect(JSON.parse(row.properties)).toEqual({
+      total: '99.5',
+      currency: 'eur',
+      order_id: 'o-7',
+      sku: 'b1',
+    });
+  });
+
+  it('is deterministic, so a replayed message is the same row', () => {
+    const record = loadable(collectedEvent({ messageId: 'm1' }));
+    expect(toEventRow(record)).toEqual(toEventRow(structuredClone(record)));
+  });
+
+  it('recognises phones and bots', () => {
+    const phone = toEventRow(
+      loadable(collectedEvent({ messageId: 'm', event: { context: { userAgent: IPHONE } } })),
+    );
+    expect(phone).toMatchObject({ os: 'iOS', device_type: 'mobile', is_bot: 0 });
+    const bot = toEventRow(
+      loadable(collectedEvent({ messageId: 'm', event: { context: { userAgent: GOOGLEBOT } } })),
+    );
+    expect(bot).toMatchObject({ device_type: 'bot', is_bot: 1 });
+  });
+
+  it('uses defaults for a bare server-side event', () => {
+    const row = toEventRow(
+      loadable(
+        collectedEvent({ messageId: 'm', event: { context: undefined, sentAt: undefined } }),
+      ),
+    );
+    expect(row).toMatchObject({
+      page_path: '',
+      referrer_host: '',
+      device_type: 'other',
+      browser: '',
+      revenue: 0,
+      currency: '',
+      sent_at: '2026-11-20 10:00:01',
+      properties: '{}',
+    });
+  });
+
+  it('names page events by their page name', () => {
+    const row = toEventRow(
+      loadable(
+        collectedEvent({ messageId: 'm', event: { type: 'page', event: undefined, name: 'Home' } }),
+      ),
+    );
+    expect(row.event).toBe('Home');
+  });
+});
+
+describe('toIdentityRow', () => {
+  it('links the anonymous id to the user id on identify', () => {
+    const row = toIdentityRow(
+      loadable(collectedEvent({ messageId: 'm', event: { type: 'identify', userId: 'u1' } })),
+    );
+    expect(row).toEqual({
+      project_id: 'p1',
+      anonymous_id: 'anon-1',
+      user_id: 'u1',
+      timestamp: '2026-11-20 10:00:00',
+      message_id: 'm',
+    });
+  });
+
+  it('links the previous id to the user id on alias', () => {
+    const row = toIdentityRow(
+      loadable(
+        collectedEvent({
+          messageId: 'm',
+          event: { type: 'alias', previousId: 'old', userId: 'u2' },
+        }),
+      ),
+    );
+    expect(row).toMatchObject({ anonymous_id: 'old', user_id: 'u2' });
+  });
+
+  it('links nothing for other events or an identify without anonymous id', () => {
+    expect(toIdentityRow(loadable(collectedEvent({ messageId: 'm' })))).toBeUndefined();
+    const noAnon = collectedEvent({
+      messageId: 'm',
+      event: { type: 'identify', userId: 'u', anonymousId: undefined },
+    });
+    expect(toIdentityRow(loadable(noAnon))).toBeUndefined();
+  });
+});

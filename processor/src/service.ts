@@ -1,0 +1,134 @@
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { ensureTopic } from '@waymark/collector/topics';
+import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { createBatchLoader } from './batch-loader.js';
+import { errorMessage } from './clickhouse/errors.js';
+import { Coalescer } from './coalescer.js';
+import type { ProcessorConfig } from './config.js';
+import { HealthState } from './health.js';
+import { buildApp } from './http/app.js';
+import { startConsumer } from './kafka/consumer.js';
+import { kafkaLogCreator } from './kafka/logger.js';
+import { createMetrics } from './metrics.js';
+import { retryUntilDone } from './retry.js';
+import { migrate } from './schema/migrations.js';
+import type { WorkItem } from './work.js';
+
+export interface RunningProcessor {
+  /** Where /health and /metrics answer. */
+  url: string;
+  /** Finishes the batch in flight, commits it, leaves the group (bounded by shutdownMs). */
+  stop: () => Promise<void>;
+  /** Resolves if the consumer crashes beyond kafkajs' own restarts. */
+  crashed: Promise<Error>;
+}
+
+/** A ClickHouse server error carries its numeric code; anything else is the network. */
+function isUnreachable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return !(typeof code === 'string' && /^\d+$/.test(code));
+}
+
+/** Starts the HTTP endpoints, applies migrations, then loads Kafka into ClickHouse. */
+export async function startProcessor(
+  config: ProcessorConfig,
+  log: Logger,
+): Promise<RunningProcessor> {
+  const health = new HealthState();
+  const metrics = createMetrics();
+  const app = buildApp({ health, metrics });
+  const url = await app.listen({ host: config.http.host, port: config.http.port });
+  log.info({ url }, 'health and metrics listening');
+
+  const shutdown = new AbortController();
+  const clickhouse: ClickHouseClient = createClient({
+    url: config.clickhouse.url,
+    request_timeout: config.clickhouse.requestTimeoutMs,
+    // Failures are logged once here, with context, instead of by the client on every retry.
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+  let consumer: Consumer | undefined;
+  let producer: Producer | undefined;
+
+  const stop = async () => {
+    health.phase = 'stopping';
+    const deadline = setTimeout(
+      () => shutdown.abort(new Error('shutdown deadline')),
+      config.shutdownMs,
+    );
+    try {
+      coalescer.flushSoon();
+      await consumer?.disconnect();
+      await producer?.disconnect();
+    } finally {
+      clearTimeout(deadline);
+      await clickhouse.close();
+      await app.close();
+    }
+  };
+
+  // ClickHouse may still be starting: wait for it rather than crash-loop.
+  const ran = await retryUntilDone(() => migrate(clickhouse, config.clickhouse.database), {
+    policy: config.retry,
+    signal: shutdown.signal,
+    isRetryable: isUnreachable,
+    onRetry: (err, attempt, delayMs) =>
+      log.warn(
+        { attempt, delayMs, err: errorMessage(err) },
+        'ClickHouse unreachable, migrations wait',
+      ),
+  });
+  log.info({ applied: ran, database: config.clickhouse.database }, 'schema up to date');
+
+  const kafka = new Kafka({
+    clientId: 'waymark-processor',
+    brokers: [...config.kafka.brokers],
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(log),
+  });
+  await ensureTopic(kafka, config.kafka.eventsTopic, config.kafka.partitions);
+  await ensureTopic(kafka, config.kafka.deadLetterTopic, config.kafka.partitions);
+  producer = kafka.producer();
+  await producer.connect();
+
+  const coalescer: Coalescer<WorkItem> = new Coalescer({
+    maxItems: config.batch.maxRows,
+    maxWaitMs: config.batch.maxMs,
+    flush: createBatchLoader({
+      clickhouse,
+      database: config.clickhouse.database,
+      producer,
+      deadLetterTopic: config.kafka.deadLetterTopic,
+      retry: config.retry,
+      signal: shutdown.signal,
+      metrics,
+      health,
+      log,
+    }),
+  });
+
+  consumer = await startConsumer({
+    kafka,
+    groupId: config.kafka.groupId,
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    topic: config.kafka.eventsTopic,
+    partitionConcurrency: config.batch.partitionConcurrency,
+    maxWaitMs: config.batch.maxMs,
+    coalescer,
+    metrics,
+    log,
+  });
+  const crashed = new Promise<Error>((resolve) => {
+    consumer?.on(consumer.events.CRASH, ({ payload }) => {
+      log.error({ err: errorMessage(payload.error), restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart) {
+        health.phase = 'crashed';
+        resolve(payload.error);
+      }
+    });
+  });
+  health.phase = 'running';
+  metrics.clickhouseUp.set(1);
+  return { url, stop, crashed };
+}

@@ -1,0 +1,20 @@
+/** Host of an absolute URL, lower-case, or '' when it is not one. */
+export function hostOf(url: string | null | undefined): string {
+  if (!url) return '';
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/** The page path: as sent, else the path of the page URL, else ''. */
+export function pathOf(path: string | null | undefined, url: string | null | undefined): string {
+  if (path) return path;
+  if (!url) return '';
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,46 @@
+import { isbot } from 'isbot';
+import { UAParser } from 'ua-parser-js';
+
+export interface UserAgentFields {
+  browser: string;
+  browser_version: string;
+  os: string;
+  /** desktop | mobile | tablet | bot | other */
+  device_type: string;
+  is_bot: number;
+}
+
+/** ua-parser-js device types that are not phones or tablets (consoles, TVs, wearables, …). */
+function deviceTypeOf(parsedType: string | undefined, hasBrowserOrOs: boolean): string {
+  if (parsedType === 'mobile' || parsedType === 'tablet') return parsedType;
+  if (parsedType !== undefined) return 'other';
+  // ua-parser-js leaves the type empty for desktops; an unknown agent (or none) is 'other'.
+  return hasBrowserOrOs ? 'desktop' : 'other';
+}
+
+function parse(userAgent: string): UserAgentFields {
+  const bot = userAgent !== '' && isbot(userAgent);
+  const { browser, os, device } = UAParser(userAgent);
+  return {
+    browser: browser.name ?? '',
+    browser_version: browser.version ?? '',
+    os: os.name ?? '',
+    device_type: bot ? 'bot' : deviceTypeOf(device.type, Boolean(browser.name || os.name)),
+    is_bot: bot ? 1 : 0,
+  };
+}
+
+// Real traffic has few distinct agents; parsing is the costliest step of enrichment.
+const CACHE_LIMIT = 2000;
+const cache = new Map<string, UserAgentFields>();
+
+/** User agent → browser, OS, device type and bot flag (ua-parser-js and isbot). */
+export function parseUserAgent(userAgent: string | null | undefined): UserAgentFields {
+  const key = userAgent ?? '';
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const fields = Object.freeze(parse(key));
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, fields);
+  return fields;
+}
