@@ -22,14 +22,16 @@ export function init(config: WaymarkConfig): WaymarkClient {
     transport: browserTransport,
     env: browserEnvironment(),
   });
-  if (config.autoPage !== false) {
-    client.page();
-    watchHistory(() => {
-      if (location.href !== client.pageUrl()) client.page();
-    });
-  }
+  // Deferred a tick: calls made right after init (an opt-out replayed from the stub) apply first.
+  setTimeout(() => {
+    if (config.autoPage !== false) {
+      const onNavigate = () => location.href !== client.pageUrl() && client.page();
+      onNavigate();
+      watchHistory(onNavigate);
+    }
+    // Also sends what a previous page load left in the persistent queue.
+    void client.flush();
+  }, 0);
   watchLifecycle(client.flushBeacon, () => void client.flush());
-  // Events a previous page load left in the persistent queue.
-  void client.flush();
   return client;
 }

@@ -52,6 +52,15 @@ describe('batching', () => {
     expect(client.pending()).toBe(0);
   });
 
+  it('keeps batching by time after an explicit flush', async () => {
+    const { client, transport } = setup();
+    client.track('a');
+    await client.flush();
+    client.track('b');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sentEvents(transport.batches).map((e) => e.event)).toEqual(['a', 'b']);
+  });
+
   it('sends at once when flushAt events wait', async () => {
     const { client, transport } = setup({ config: { flushAt: 3 } });
     for (const name of ['a', 'b', 'c']) client.track(name);

@@ -83,7 +83,10 @@ export function createDispatcher(queue: Queue, transport: Transport, options: Di
 
   /** Sends everything waiting now (also during a backoff: the caller asked). */
   function flush(): Promise<void> {
-    if (!backingOff) clearTimeout(timer);
+    if (!backingOff) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     sending ??= sendAll().finally(() => {
       sending = undefined;
     });
