@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { clickhouseUrl, startClickHouse, stopClickHouse } from '../../infra/src/clickhouse.js';
+import { loadStackConfig, type StackConfig } from '../../infra/src/config.js';
+import { eventually, freePort } from '../../infra/src/test/processes.js';
+import {
+  distinctSoFar,
+  kafkaClient,
+  type ProcessorChild,
+  planLoad,
+  processorSetup,
+  produce,
+  startProcessorChild,
+  visibleCounts,
+  waitForDistinct,
+} from './test/harness.js';
+
+// A private ClickHouse that this test may stop: the shared one on 8123 serves other tests.
+// Needs processor/dist (npx turbo run build --filter=@waymark/processor...).
+const stateDir = mkdtempSync(join(tmpdir(), 'waymark-outage-'));
+let stack: StackConfig;
+const kafka = kafkaClient();
+const plan = planLoad(20_000, 'outage');
+let processor: ProcessorChild | undefined;
+
+beforeAll(async () => {
+  stack = loadStackConfig({
+    CLICKHOUSE_HTTP_PORT: String(await freePort()),
+    CLICKHOUSE_TCP_PORT: String(await freePort()),
+    WAYMARK_STATE_DIR: stateDir,
+  });
+  await startClickHouse(stack);
+});
+
+afterAll(async () => {
+  await processor?.stop('SIGKILL');
+  await stopClickHouse(stack);
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function metric(url: string, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(text.match(pattern)?.[1] ?? 0);
+}
+
+it('holds loading through a ClickHouse outage and resumes by itself, losing nothing', async () => {
+  const setup = processorSetup('outage', clickhouseUrl(stack));
+  const clickhouse = createClient({
+    url: setup.clickhouseUrl,
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+  try {
+    const half = Math.floor(plan.messages.length / 2);
+    await produce(kafka, setup.topic, plan.messages.slice(0, half));
+    processor = await startProcessorChild(setup, { PROCESSOR_BATCH_ROWS: '1000' });
+    const url = processor.url;
+    await eventually(
+      async () => ((await distinctSoFar(clickhouse, setup.database)) > 0 ? true : undefined),
+      {
+        what: 'loading to start',
+      },
+    );
+
+    await stopClickHouse(stack);
+    // Events keep arriving during the outage.
+    await produce(kafka, setup.topic, plan.messages.slice(half));
+    const health = await eventually(
+      async () => {
+        const body = (await (await fetch(`${url}/health`)).json()) as Record<string, string>;
+        return body.status === 'degraded' ? body : undefined;
+      },
+      { timeoutMs: 20_000, what: 'health to report the outage' },
+    );
+    expect(health).toMatchObject({ phase: 'running', clickhouse: 'retrying' });
+    await eventually(
+      async () =>
+        (await metric(url, /waymark_processor_retries_total\{target="clickhouse"\} (\d+)/)) >= 3
+          ? true
+          : undefined,
+      { what: 'a few retries' },
+    );
+
+    await startClickHouse(stack);
+    await waitForDistinct(clickhouse, setup.database, plan.distinct);
+    const counts = await visibleCounts(clickhouse, setup.database);
+    console.log(`after the outage: ${JSON.stringify(counts)}`);
+    expect(counts.distinct).toBe(plan.distinct);
+    expect(counts.deduped).toBe(plan.distinct);
+    expect(counts.revenue).toBeCloseTo(plan.revenue, 6);
+
+    // The same process recovered: it was never restarted.
+    expect(processor.child.exitCode).toBeNull();
+    expect(await (await fetch(`${url}/health`)).json()).toMatchObject({
+      status: 'ok',
+      clickhouse: 'up',
+    });
+    expect(await metric(url, /waymark_processor_clickhouse_up (\d+)/)).toBe(1);
+  } finally {
+    await clickhouse.close();
+  }
+}, 90_000);
