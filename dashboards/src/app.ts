@@ -1,0 +1,60 @@
+/** `buildApp(config, deps)`: the dashboards service without listening (tests use inject). */
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DashboardsConfig } from './config.js';
+import { errorBody, WaymarkHttpError } from './errors.js';
+import type { Queries } from './queries/index.js';
+import { apiRoutes } from './routes/api.js';
+import { openApiRoute } from './routes/openapi.js';
+import { webRoutes } from './routes/web.js';
+
+export interface AppDeps {
+  queries: Queries;
+  /** Where the built dashboard (index.html, app.js, app.css) lives. */
+  webRoot?: string;
+  logger?: boolean | { level: string };
+}
+
+/** dist/web, whether this module runs from src/ (tests) or dist/ (the built service). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
+
+export async function buildApp(config: DashboardsConfig, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false });
+
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof WaymarkHttpError) return reply.code(err.statusCode).send(err.toBody());
+    const failure = err as { statusCode?: number; message?: string };
+    if (failure.statusCode === 400) {
+      return reply
+        .code(400)
+        .send(errorBody('WAYMARK_ERR_INVALID_PARAMETER', failure.message ?? ''));
+    }
+    request.log.error({ err }, 'request failed');
+    // ClickHouse client errors (refused, timed out, rejected query) are the store's.
+    const fromStore = /clickhouse|ECONNREFUSED|ECONNRESET|timeout|socket/i.test(
+      `${(err as Error).name} ${(err as Error).message} ${(err as { code?: string }).code ?? ''}`,
+    );
+    if (fromStore) {
+      return reply
+        .code(503)
+        .send(errorBody('WAYMARK_ERR_STORE_UNAVAILABLE', 'the event store did not answer'));
+    }
+    return reply.code(500).send(errorBody('WAYMARK_ERR_INTERNAL', 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(
+        errorBody(
+          'WAYMARK_ERR_NOT_FOUND',
+          `no route ${request.method} ${request.url.split('?')[0]}`,
+        ),
+      ),
+  );
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  await app.register(openApiRoute);
+  await app.register(apiRoutes, { config, queries: deps.queries });
+  await app.register(webRoutes, { webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
+  return app;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/** The `waymark` command. */
+import { clickhouseClient } from '../clickhouse.js';
+import { ConfigError, loadDashboardsConfig } from '../config.js';
+import { createQueries } from '../queries/index.js';
+import { isQueryCommand, runQueryCommand, USAGE, UsageError } from './run.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (!isQueryCommand(command)) throw new UsageError(`unknown command ${command}\n\n${USAGE}`);
+  const config = loadDashboardsConfig();
+  const client = clickhouseClient(config);
+  try {
+    const out = await runQueryCommand(command, args, {
+      config,
+      queries: createQueries(client, config.clickhouse.database),
+    });
+    process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+    return 0;
+  } finally {
+    await client.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`waymark: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`waymark: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

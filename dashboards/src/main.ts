@@ -1,0 +1,30 @@
+/** The dashboards service: query API + dashboard on DASHBOARDS_PORT (8789). */
+import { buildApp } from './app.js';
+import { clickhouseClient } from './clickhouse.js';
+import { ConfigError, loadDashboardsConfig } from './config.js';
+import { createQueries } from './queries/index.js';
+
+async function main(): Promise<void> {
+  const config = loadDashboardsConfig();
+  const client = clickhouseClient(config);
+  const app = await buildApp(config, {
+    queries: createQueries(client, config.clickhouse.database),
+    logger: { level: config.logLevel },
+  });
+  const stop = async () => {
+    await app.close();
+    await client.close();
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  await app.listen({ host: config.host, port: config.port });
+  const key = config.projects[0]?.readKeys[0];
+  app.log.info(
+    `dashboard http://${config.host}:${config.port}/${key ? `#key=${key}` : ''} (database ${config.clickhouse.database})`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,98 @@
+/**
+ * Channel trends: per day or week and session channel, the people, sessions and conversions.
+ * A person is counted once per bucket and channel (stitched across their anonymous ids).
+ */
+import { z } from 'zod';
+import {
+  eventsSql,
+  identifiedCondition,
+  identityMapSql,
+  PERSON_EXPR,
+  type QueryTarget,
+} from './base.js';
+import type { Scope } from './scope.js';
+import { type StageRules, stagePredicates } from './stages.js';
+
+export const INTERVALS = ['day', 'week'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+const BUCKET: Record<Interval, string> = {
+  day: 'toDate(timestamp)',
+  // Weeks start on Monday (ISO).
+  week: 'toMonday(timestamp)',
+};
+
+export interface TrendsQuery {
+  scope: Scope;
+  rules: StageRules;
+  interval: Interval;
+}
+
+export function trendsSql(target: QueryTarget, q: TrendsQuery): string {
+  const p = stagePredicates(q.rules);
+  const events = eventsSql(
+    target,
+    q.scope,
+    ['anonymous_id', 'session_id', 'timestamp', 'type', 'event', 'session_channel'],
+    { firstTouchOnEvents: true },
+  );
+  const identified = identifiedCondition(q.scope, "(id_user_id != '')");
+  return `SELECT
+  toString(bucket) AS bucket,
+  channel,
+  uniqExact(${PERSON_EXPR}) AS people,
+  uniqExact(anonymous_id, session_id) AS sessions,
+  uniqExactIf(message_id, ${p.transaction}) AS conversions
+FROM (
+  SELECT ${BUCKET[q.interval]} AS bucket, session_channel, anonymous_id, session_id, message_id, type, event
+  FROM (
+${events}
+  )
+) ANY LEFT JOIN (
+${identityMapSql(target)}
+) USING anonymous_id
+ARRAY JOIN [0, 1] AS total
+${identified ? `WHERE ${identified}\n` : ''}GROUP BY bucket, if(total = 1, '', session_channel) AS channel
+ORDER BY bucket, channel`;
+}
+
+const count = z.coerce.number().int().nonnegative();
+export const trendsRowSchema = z.object({
+  bucket: z.string(),
+  channel: z.string(),
+  people: count,
+  sessions: count,
+  conversions: count,
+});
+export type TrendsRow = z.infer<typeof trendsRowSchema>;
+
+export interface TrendsResult {
+  interval: Interval;
+  /** Bucket start dates (YYYY-MM-DD), ascending, only those with data. */
+  buckets: string[];
+  /** One series per session channel, plus '' for all channels; values align with buckets. */
+  series: { channel: string; people: number[]; sessions: number[]; conversions: number[] }[];
+}
+
+export function toTrendsResult(rows: TrendsRow[], q: TrendsQuery): TrendsResult {
+  const buckets = [...new Set(rows.map((r) => r.bucket))].sort();
+  const index = new Map(buckets.map((b, i) => [b, i]));
+  const series = new Map<string, TrendsResult['series'][number]>();
+  for (const row of rows) {
+    let s = series.get(row.channel);
+    if (!s) {
+      const zeros = () => buckets.map(() => 0);
+      s = { channel: row.channel, people: zeros(), sessions: zeros(), conversions: zeros() };
+      series.set(row.channel, s);
+    }
+    const i = index.get(row.bucket) ?? 0;
+    s.people[i] = row.people;
+    s.sessions[i] = row.sessions;
+    s.conversions[i] = row.conversions;
+  }
+  return {
+    interval: q.interval,
+    buckets,
+    series: [...series.values()].sort((a, b) => a.channel.localeCompare(b.channel)),
+  };
+}

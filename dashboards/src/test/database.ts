@@ -1,0 +1,36 @@
+/** A fresh ClickHouse database with the processor's schema, for integration tests. */
+import type { ClickHouseClient } from '@clickhouse/client';
+import { testClickHouse, uniqueDatabase } from '@waymark/infra/test/context';
+import type { EventRow, IdentityRow } from '@waymark/processor/schema';
+import { TABLES } from '@waymark/processor/schema';
+// Tests only: the processor owns the migrations and does not export them as a package entry.
+import { migrate } from '../../../processor/src/schema/migrations.js';
+
+export async function freshDatabase(
+  label: string,
+): Promise<{ client: ClickHouseClient; database: string }> {
+  const client = testClickHouse();
+  const database = uniqueDatabase(label);
+  await migrate(client, database);
+  return { client, database };
+}
+
+export async function insertRows(
+  client: ClickHouseClient,
+  database: string,
+  events: EventRow[],
+  identities: IdentityRow[] = [],
+): Promise<void> {
+  await client.insert({
+    table: `${database}.${TABLES.events}`,
+    values: events,
+    format: 'JSONEachRow',
+  });
+  if (identities.length > 0) {
+    await client.insert({
+      table: `${database}.${TABLES.identities}`,
+      values: identities,
+      format: 'JSONEachRow',
+    });
+  }
+}
