@@ -1,7 +1,7 @@
 /** The collector's HTTP app, built without listening so tests drive it with `app.inject()`. */
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { CollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
@@ -67,7 +67,8 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
         req: (req) => ({ method: req.method, url: req.url }),
       },
     },
-    disableRequestLogging: true,
+    // No per-request log lines on the hot path: metrics count requests.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: LIMITS.maxBodyBytes,
     trustProxy:
       typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
