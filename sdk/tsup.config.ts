@@ -10,6 +10,8 @@ export default defineConfig([
       node: 'src/node.ts',
     },
     format: ['esm'],
+    // Old chunks go; the script build (built in parallel) keeps its files.
+    clean: ['**/*', '!waymark.js', '!waymark.js.map'],
     dts: true,
     target: 'es2020',
     sourcemap: true,

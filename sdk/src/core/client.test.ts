@@ -274,6 +274,32 @@ describe('event shape', () => {
   });
 });
 
+describe('journey helpers', () => {
+  it('type-check the properties of journey events and leave other events free', async () => {
+    const { client, transport } = setup();
+    client.track('order_completed', {
+      revenue: 99.5,
+      currency: 'EUR',
+      orderId: 'o-1',
+      coupon: 'X',
+    });
+    // @ts-expect-error revenue, currency and orderId are required
+    client.track('order_completed', { revenue: 99.5 });
+    // @ts-expect-error properties are required for a journey event
+    client.track('order_completed');
+    client.track('video_played', { seconds: 3 });
+    client.track('anything');
+    await client.flush();
+    expect(sentEvents(transport.batches).map((e) => e.event)).toEqual([
+      'order_completed',
+      'order_completed',
+      'order_completed',
+      'video_played',
+      'anything',
+    ]);
+  });
+});
+
 describe('privacy', () => {
   it('sends nothing after optOut, remembers it in a new client, and resumes on optIn', async () => {
     const store = memoryStore();

@@ -3,7 +3,7 @@ import type { EventType, JsonObject, WireCampaign, WireContext, WireEvent } from
 import { DEFAULTS, type WaymarkConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Environment } from './environment.js';
-import type { JourneyEvents, Properties } from './journey.js';
+import type { JourneyEvent, JourneyEvents, Properties } from './journey.js';
 import { createQueue } from './queue.js';
 import { currentSession, type Landing } from './session.js';
 import { KEYS, memoryStore, type Store } from './store.js';
@@ -128,10 +128,12 @@ export function createClient(
   }
 
   const client = {
+    /** A journey event (`order_completed`, …) requires its typed properties; others take any. */
     track<E extends string>(
       event: E,
-      properties?: E extends keyof JourneyEvents ? JourneyEvents[E] : Properties,
-      options?: EventOptions,
+      ...[properties, options]: E extends JourneyEvent
+        ? [JourneyEvents[E], EventOptions?]
+        : [Properties?, EventOptions?]
     ): void {
       send('track', { event, properties: (properties ?? {}) as JsonObject }, options);
     },
