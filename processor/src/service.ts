@@ -3,7 +3,7 @@ import { ensureTopic } from '@waymark/collector/topics';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createBatchLoader } from './batch-loader.js';
-import { errorMessage } from './clickhouse/errors.js';
+import { clickHouseErrorCode, errorMessage } from './clickhouse/errors.js';
 import { Coalescer } from './coalescer.js';
 import type { ProcessorConfig } from './config.js';
 import { HealthState } from './health.js';
@@ -24,11 +24,8 @@ export interface RunningProcessor {
   crashed: Promise<Error>;
 }
 
-/** A ClickHouse server error carries its numeric code; anything else is the network. */
-function isUnreachable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return !(typeof code === 'string' && /^\d+$/.test(code));
-}
+/** ClickHouse answered with an error (a bad migration): retrying cannot help. */
+const isUnreachable = (err: unknown) => clickHouseErrorCode(err) === undefined;
 
 /** Starts the HTTP endpoints, applies migrations, then loads Kafka into ClickHouse. */
 export async function startProcessor(

@@ -21,11 +21,22 @@ const ROW_DATA_ERROR_CODES = new Set([
   '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
 ]);
 
+/**
+ * The server's error code, when ClickHouse answered with an error (rather than not at all).
+ * @clickhouse/client parses it into `code` for current servers only; 18.16 writes
+ * "Code: 41, e.displayText() = DB::Exception: …", which the client passes on as a plain Error.
+ */
+export function clickHouseErrorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^\d+$/.test(code)) return code;
+  return typeof message === 'string' ? /^Code: (\d+)[,.]/.exec(message)?.[1] : undefined;
+}
+
 /** True when ClickHouse rejected the rows themselves (retrying the same rows cannot help). */
 export function isRowDataError(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null || !('code' in err)) return false;
-  const { code } = err as { code: unknown };
-  return typeof code === 'string' && ROW_DATA_ERROR_CODES.has(code);
+  const code = clickHouseErrorCode(err);
+  return code !== undefined && ROW_DATA_ERROR_CODES.has(code);
 }
 
 export function errorMessage(err: unknown): string {

@@ -1,0 +1,91 @@
+import pino from 'pino';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testClickHouse, uniqueDatabase, uniqueTopic } from '../../infra/src/test/context.js';
+import { createBatchLoader } from './batch-loader.js';
+import { decodeRecord } from './decode.js';
+import { HealthState } from './health.js';
+import { DEAD_LETTER_HEADERS } from './kafka/dead-letters.js';
+import { createMetrics } from './metrics.js';
+import { prepare } from './prepare.js';
+import { migrate } from './schema/migrations.js';
+import { kafkaClient, produce, readDeadLetters } from './test/harness.js';
+import { bytes, collectedEvent } from './test/records.js';
+import type { WorkItem } from './work.js';
+
+const clickhouse = testClickHouse();
+const database = uniqueDatabase('loader');
+const deadLetterTopic = uniqueTopic('loader-dead');
+const kafka = kafkaClient();
+const producer = kafka.producer();
+
+beforeAll(async () => {
+  await migrate(clickhouse, database);
+  await produce(kafka, deadLetterTopic, []);
+  await producer.connect();
+});
+afterAll(async () => {
+  await producer.disconnect();
+  await clickhouse.close();
+});
+
+function item(messageId: string, offset: number): WorkItem {
+  const value = bytes(
+    collectedEvent({ messageId, event: { type: 'identify', userId: `u-${messageId}` } }),
+  );
+  return prepare({ topic: 'events', partition: 0, offset: String(offset), key: null, value });
+}
+
+it('loads the good rows and dead-letters a row ClickHouse refuses, with its reason', async () => {
+  const metrics = createMetrics();
+  const load = createBatchLoader({
+    clickhouse,
+    database,
+    producer,
+    deadLetterTopic,
+    retry: { minMs: 10, maxMs: 50 },
+    signal: new AbortController().signal,
+    metrics,
+    health: new HealthState(),
+    log: pino({ level: 'silent' }),
+  });
+  const items = ['g1', 'g2', 'bad', 'g3', 'g4'].map((id, i) => item(id, i));
+  const bad = items[2];
+  if (bad?.kind !== 'load') throw new Error('fixture must be loadable');
+  // A value the validated path never produces: stands for any row ClickHouse cannot parse.
+  bad.event = { ...bad.event, timestamp: 'not a time' };
+  await load(items);
+
+  const stored = await clickhouse.query({
+    query: `SELECT message_id FROM ${database}.events ORDER BY message_id`,
+    format: 'JSONEachRow',
+  });
+  expect((await stored.json<{ message_id: string }>()).map((r) => r.message_id)).toEqual([
+    'g1',
+    'g2',
+    'g3',
+    'g4',
+  ]);
+  // No identity link for the event that was not stored.
+  const links = await clickhouse.query({
+    query: `SELECT user_id FROM ${database}.identities ORDER BY user_id`,
+    format: 'JSONEachRow',
+  });
+  expect((await links.json<{ user_id: string }>()).map((r) => r.user_id)).toEqual([
+    'u-g1',
+    'u-g2',
+    'u-g3',
+    'u-g4',
+  ]);
+
+  const [letter] = await readDeadLetters(kafka, deadLetterTopic, 1);
+  expect(letter?.headers[DEAD_LETTER_HEADERS.stage]).toBe('load');
+  expect(letter?.headers[DEAD_LETTER_HEADERS.sourceOffset]).toBe('2');
+  expect(letter?.headers[DEAD_LETTER_HEADERS.reason]).toMatch(
+    /ClickHouse refused the events row: .*Cannot parse/,
+  );
+  const original = decodeRecord(letter?.value ?? null);
+  expect(original.ok && original.record.event.messageId).toBe('bad');
+  expect(
+    await metrics.registry.getSingleMetricAsString('waymark_processor_dead_letters_total'),
+  ).toContain('stage="load"} 1');
+});
