@@ -19,9 +19,8 @@ function cookieStore(domain?: string): Store {
 
 function localStore(): Store | undefined {
   try {
+    // Reading the property throws where storage is disabled (sandboxed frames, blocked cookies).
     const storage = localStorage;
-    storage.setItem('wm_probe', '1');
-    storage.removeItem('wm_probe');
     return {
       get: (key) => storage.getItem(key),
       set: (key, value) => {

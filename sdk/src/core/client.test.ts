@@ -274,6 +274,29 @@ describe('event shape', () => {
   });
 });
 
+describe('sessions in the client', () => {
+  it('keeps the session while events come and starts a new one after the configured inactivity', async () => {
+    const { client, transport, env } = setup({ config: { sessionTimeout: 10 } });
+    client.track('a');
+    await vi.advanceTimersByTimeAsync(9 * 60_000);
+    client.track('b');
+    await vi.advanceTimersByTimeAsync(9 * 60_000);
+    client.track('c');
+    env.go('https://shop.example.com/account');
+    await vi.advanceTimersByTimeAsync(11 * 60_000);
+    client.track('d');
+    await client.flush();
+    const [a, b, c, d] = sentEvents(transport.batches).map((e) => e.context!.waymark!);
+    expect(b!.sessionId).toBe(a!.sessionId);
+    expect(c!.sessionId).toBe(a!.sessionId);
+    expect(d!.sessionId).not.toBe(a!.sessionId);
+    expect(d!.sessionStartedAt).toBe(new Date(T0 + 29 * 60_000).toISOString());
+    // The new session started on the current page, without the landing's campaign.
+    expect(d!.channel).toBe('direct');
+    expect(d!.firstTouch).toEqual(a!.firstTouch);
+  });
+});
+
 describe('journey helpers', () => {
   it('type-check the properties of journey events and leave other events free', async () => {
     const { client, transport } = setup();
