@@ -30,6 +30,7 @@ function appHtml(port: number, attributes: string, title: string): string {
   waymark.track('before_load', { early: true });
 </script>
 <script async src="/waymark.js" data-write-key="wk_e2e" data-host="http://127.0.0.1:${port}" ${attributes}></script>
+${attributes.includes('data-twice') ? `<script async src="/waymark.js?again" data-write-key="wk_e2e" data-host="http://127.0.0.1:${port}" ${attributes}></script>` : ''}
 </head><body>
 <form><input id="email" name="email" value="secret@example.com"></form>
 <script>
@@ -72,10 +73,14 @@ export async function startCollectorStub() {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(SCRIPT));
       return;
     }
-    // /app/… batches within 200 ms; /slow/… waits a minute, so only a beacon can deliver.
+    // /app/… batches within 200 ms; /slow/… waits a minute, so only a beacon can deliver;
+    // /shared/… keeps ids in a cookie for every subdomain of waymark.test.
     const slow = url.pathname.startsWith('/slow/');
-    if (url.pathname.startsWith('/app/') || slow) {
-      const attributes = `data-flush-interval="${slow ? 60000 : 200}" data-max-retry-delay="1500"`;
+    const shared = url.pathname.startsWith('/shared/');
+    if (url.pathname.startsWith('/app/') || slow || shared) {
+      const attributes = `data-flush-interval="${slow ? 60000 : 200}" data-max-retry-delay="1500"${
+        shared ? ' data-cookie-domain="waymark.test"' : ''
+      }${url.searchParams.has('twice') ? ' data-twice' : ''}`;
       response
         .writeHead(200, { 'content-type': 'text/html' })
         .end(appHtml(port, attributes, slow ? 'Slow' : 'Home'));

@@ -44,6 +44,9 @@ for (const [key, value] of Object.entries(script?.dataset ?? {})) {
 }
 if (script?.src) fromTag.host ??= new URL(script.src).origin;
 const queuedInit = stub.find(([method]) => method === 'init')?.[1] as WaymarkConfig | undefined;
-if (fromTag.writeKey) start(fromTag as unknown as WaymarkConfig);
-else if (queuedInit) start({ ...fromTag, ...queuedInit });
-else stub.init = (config: WaymarkConfig) => start({ ...fromTag, ...config });
+// A second copy of the script on the page finds a started client and leaves it alone.
+if (!window.waymark || Array.isArray(window.waymark)) {
+  if (fromTag.writeKey) start(fromTag as unknown as WaymarkConfig);
+  else if (queuedInit) start({ ...fromTag, ...queuedInit });
+  else stub.init = (config: WaymarkConfig) => start({ ...fromTag, ...config });
+}
