@@ -7,6 +7,7 @@ import { clickhouseUrl, startClickHouse, stopClickHouse } from '../../infra/src/
 import { loadStackConfig, type StackConfig } from '../../infra/src/config.js';
 import { eventually, freePort } from '../../infra/src/test/processes.js';
 import {
+  committedVsEnd,
   distinctSoFar,
   kafkaClient,
   type ProcessorChild,
@@ -24,7 +25,7 @@ const stateDir = mkdtempSync(join(tmpdir(), 'waymark-outage-'));
 let stack: StackConfig;
 const kafka = kafkaClient();
 const plan = planLoad(20_000, 'outage');
-let processor: ProcessorChild | undefined;
+const running: ProcessorChild[] = [];
 
 beforeAll(async () => {
   stack = loadStackConfig({
@@ -36,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await processor?.stop('SIGKILL');
+  await Promise.all(running.map((p) => p.stop('SIGKILL')));
   await stopClickHouse(stack);
   rmSync(stateDir, { recursive: true, force: true });
 });
@@ -55,7 +56,8 @@ it('holds loading through a ClickHouse outage and resumes by itself, losing noth
   try {
     const half = Math.floor(plan.messages.length / 2);
     await produce(kafka, setup.topic, plan.messages.slice(0, half));
-    processor = await startProcessorChild(setup, { PROCESSOR_BATCH_ROWS: '1000' });
+    const processor = await startProcessorChild(setup, { PROCESSOR_BATCH_ROWS: '1000' });
+    running.push(processor);
     const url = processor.url;
     await eventually(
       async () => ((await distinctSoFar(clickhouse, setup.database)) > 0 ? true : undefined),
@@ -98,7 +100,43 @@ it('holds loading through a ClickHouse outage and resumes by itself, losing noth
       clickhouse: 'up',
     });
     expect(await metric(url, /waymark_processor_clickhouse_up (\d+)/)).toBe(1);
+    expect(await processor.stop('SIGTERM')).toBe(0);
   } finally {
     await clickhouse.close();
   }
 }, 90_000);
+
+it('on shutdown during an outage, exits 1 without committing what it could not load', async () => {
+  const setup = processorSetup('outage-stop', clickhouseUrl(stack));
+  const clickhouse = createClient({
+    url: setup.clickhouseUrl,
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+  const small = planLoad(3000, 'outage-stop');
+  try {
+    const stopping = await startProcessorChild(setup, { PROCESSOR_SHUTDOWN_MS: '1500' });
+    running.push(stopping);
+    await stopClickHouse(stack);
+    await produce(kafka, setup.topic, small.messages);
+    await eventually(
+      async () =>
+        (await metric(
+          stopping.url,
+          /waymark_processor_retries_total\{target="clickhouse"\} (\d+)/,
+        )) >= 1
+          ? true
+          : undefined,
+      { what: 'the load to be retried' },
+    );
+    expect(await stopping.stop('SIGTERM')).toBe(1);
+    const offsets = await committedVsEnd(kafka, setup.topic, setup.group);
+    expect(offsets.every((o) => o.committed === '-1')).toBe(true);
+
+    await startClickHouse(stack);
+    running.push(await startProcessorChild(setup));
+    await waitForDistinct(clickhouse, setup.database, small.distinct);
+    expect((await visibleCounts(clickhouse, setup.database)).deduped).toBe(small.distinct);
+  } finally {
+    await clickhouse.close();
+  }
+}, 60_000);

@@ -18,7 +18,10 @@ import type { WorkItem } from './work.js';
 export interface RunningProcessor {
   /** Where /health and /metrics answer. */
   url: string;
-  /** Finishes the batch in flight, commits it, leaves the group (bounded by shutdownMs). */
+  /**
+   * Finishes the batch in flight, commits it, leaves the group. Rejects when that took longer
+   * than shutdownMs (ClickHouse down): the batch stays uncommitted and will be replayed.
+   */
   stop: () => Promise<void>;
   /** Resolves if the consumer crashes beyond kafkajs' own restarts. */
   crashed: Promise<Error>;
@@ -62,6 +65,9 @@ export async function startProcessor(
       clearTimeout(deadline);
       await clickhouse.close();
       await app.close();
+    }
+    if (shutdown.signal.aborted) {
+      throw new Error(`the batch in flight could not be loaded within ${config.shutdownMs} ms`);
     }
   };
 
