@@ -6,8 +6,8 @@ import { LIBRARY } from './version.js';
 
 /**
  * The core and the classifier run in browsers, Node and tests alike: they reach the host only
- * through the adapters. This is the lint rule that keeps it so (Biome has no per-folder
- * restricted-globals rule in a shared config).
+ * through the adapters. Biome's noRestrictedGlobals (sdk/biome.json) flags browser and Node
+ * globals in the editor; this test also catches `node:` imports and the test runner enforces it.
  */
 const PORTABLE_DIRS = ['../core', '../channel'];
 const HOST_GLOBALS =
