@@ -38,8 +38,10 @@ function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 /**
  * Connects the producer and creates the topics when missing. Retries are bounded (kafkajs
  * would otherwise retry an idempotent send forever): a send to an unreachable broker fails
- * within about `produceTimeoutMs`, so the collector can answer 503 and the client retry later,
- * and no abandoned send lands behind the client's back after it was told to retry.
+ * within about `produceTimeoutMs` on its own, so the collector can answer 503 and the client retry
+ * later. The route still races a timer of `produceTimeoutMs` as the hard bound; a send abandoned
+ * that way (a broker that accepts connections but does not answer) may still land later, so
+ * Kafka holds events at least once and the processor dedupes by messageId.
  */
 export async function connectKafkaSink(config: CollectorConfig['kafka']): Promise<EventSink> {
   const retryBudget = Math.max(100, Math.floor(config.produceTimeoutMs / 4));
@@ -48,7 +50,7 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
     brokers: config.brokers,
     logLevel: logLevel.NOTHING,
     connectionTimeout: Math.min(3000, retryBudget),
-    requestTimeout: Math.max(1000, config.produceTimeoutMs),
+    requestTimeout: Math.max(500, Math.floor(config.produceTimeoutMs / 3)),
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
   });
   await ensureTopics(kafka, [config.eventsTopic, config.invalidEventsTopic], config.partitions);
