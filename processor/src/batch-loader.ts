@@ -40,11 +40,8 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
       isRetryable: (err) => target === 'kafka' || !isRowDataError(err),
       onRetry: (err, attempt, delayMs) => {
         metrics.retries.inc({ target });
-        if (target === 'clickhouse') {
-          health.clickhouseUp = false;
-          metrics.clickhouseUp.set(0);
-        }
-        health.lastError = `${target}: ${errorMessage(err)}`;
+        if (target === 'clickhouse') metrics.clickhouseUp.set(0);
+        health.retrying(target, errorMessage(err));
         log.warn({ target, attempt, delayMs, err: errorMessage(err) }, 'load failed, retrying');
       },
     });
@@ -58,8 +55,7 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
     });
     metrics.insertDuration.observe({ table }, (performance.now() - started) / 1000);
     metrics.rowsInserted.inc({ table }, rows.length);
-    if (!health.clickhouseUp) log.info({ table }, 'ClickHouse is back, loading resumed');
-    health.clickhouseUp = true;
+    if (health.recovered('clickhouse')) log.info({ table }, 'ClickHouse is back, loading resumed');
     metrics.clickhouseUp.set(1);
   };
 
@@ -106,13 +102,14 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
     dead.push(...identities.dead);
     if (dead.length > 0) {
       const now = new Date();
-      await retrying('kafka', () =>
-        deps.producer.send({
+      await retrying('kafka', async () => {
+        await deps.producer.send({
           topic: deps.deadLetterTopic,
           acks: -1,
           messages: dead.map((d) => toDeadLetterMessage(d, now)),
-        }),
-      );
+        });
+        if (health.recovered('kafka')) log.info('dead-letter topic writable again');
+      });
       for (const d of dead) metrics.deadLetters.inc({ stage: d.stage });
       const sample = dead.slice(0, 10).map(({ source, stage, reason }) => ({
         partition: source.partition,

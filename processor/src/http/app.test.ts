@@ -36,12 +36,22 @@ describe('GET /health', () => {
       status: 'ok',
       phase: 'running',
       clickhouse: 'up',
+      kafka: 'up',
     });
-    health.clickhouseUp = false;
-    health.lastError = 'clickhouse: connect ECONNREFUSED';
+    health.retrying('clickhouse', 'connect ECONNREFUSED');
     const res = await server.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'degraded', clickhouse: 'retrying' });
+    expect(res.json()).toEqual({
+      status: 'degraded',
+      phase: 'running',
+      clickhouse: 'retrying',
+      kafka: 'up',
+      lastError: 'clickhouse: connect ECONNREFUSED',
+    });
+    expect(health.recovered('clickhouse')).toBe(true);
+    expect((await server.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({
+      status: 'ok',
+    });
   });
 });
 

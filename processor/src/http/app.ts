@@ -9,8 +9,9 @@ export interface AppDeps {
 }
 
 /**
- * /health: 200 while the consumer runs — also while ClickHouse is down, because the processor
- * recovers by itself and a restart would not help (`clickhouse: "retrying"` says so) — and 503
+ * /health: 200 while the consumer runs — also while ClickHouse (or Kafka, for dead letters) is
+ * being retried, because the processor recovers by itself and a restart would not help
+ * (`status: "degraded"`, `clickhouse: "retrying"` say so) — and 503
  * WAYMARK_ERR_NOT_READY while starting, stopping or after a crash. /metrics: Prometheus text.
  */
 export function buildApp({ health, metrics }: AppDeps): FastifyInstance {
@@ -24,7 +25,8 @@ export function buildApp({ health, metrics }: AppDeps): FastifyInstance {
         ...snapshot,
       });
     }
-    return { status: snapshot.clickhouse === 'up' ? 'ok' : 'degraded', ...snapshot };
+    const allUp = snapshot.clickhouse === 'up' && snapshot.kafka === 'up';
+    return { status: allUp ? 'ok' : 'degraded', ...snapshot };
   });
 
   app.get('/metrics', async (_request, reply) => {
