@@ -128,6 +128,17 @@ describe('browser SDK in Chromium', () => {
     }
   });
 
+  it('keeps the landing campaign when the app removed it from the URL before the script loaded', async () => {
+    const page = await context.newPage();
+    const landing = `${stub.pageOrigin}/app/?utm_source=newsletter&utm_medium=email&strip=1`;
+    await page.goto(landing);
+    await until('the page view', () => pages(stub.events()).length === 1);
+    const [view] = pages(stub.events());
+    expect(view!.properties?.url).toBe(`${stub.pageOrigin}/app/`);
+    expect(view!.context?.waymark?.sessionTouch?.url).toBe(landing);
+    expect(view!.context?.waymark?.channel).toBe('email');
+  });
+
   it('delivers events sent while the network was down exactly once when it returns', async () => {
     const page = await context.newPage();
     await page.goto(`${stub.pageOrigin}/app/`);

@@ -27,6 +27,8 @@ function appHtml(port: number, attributes: string, title: string): string {
     waymark[m] = function () { waymark.push([m].concat([].slice.call(arguments))); };
   });
   if (location.search.indexOf('optout') >= 0) waymark.optOut();
+  // An SPA that cleans its URL before the async script has loaded.
+  if (location.search.indexOf('strip') >= 0) history.replaceState({}, '', location.pathname);
   waymark.track('before_load', { early: true });
 </script>
 <script async src="/waymark.js" data-write-key="wk_e2e" data-host="http://127.0.0.1:${port}" ${attributes}></script>

@@ -10,7 +10,14 @@ export function browserEnvironment(): Environment {
       search: location.search,
       title: document.title,
     }),
-    landing: { url: location.href, referrer: document.referrer },
+    // The URL the document was loaded with: an SPA may already have replaced it (stripping
+    // the UTMs) by the time an async script runs.
+    landing: {
+      url:
+        (performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined)
+          ?.name || location.href,
+      referrer: document.referrer,
+    },
     userAgent: nav.userAgent,
     locale: nav.language,
     gpc: nav.globalPrivacyControl === true,
