@@ -4,6 +4,7 @@ import type { Coalescer } from '../coalescer.js';
 import type { ProcessorMetrics } from '../metrics.js';
 import { prepare } from '../prepare.js';
 import type { WorkItem } from '../work.js';
+import { whileHeartbeating } from './heartbeat.js';
 
 export interface ConsumerDeps {
   kafka: Kafka;
@@ -17,33 +18,6 @@ export interface ConsumerDeps {
   coalescer: Coalescer<WorkItem>;
   metrics: ProcessorMetrics;
   log: Logger;
-}
-
-// While a partition batch waits for its insert (for as long as an outage lasts), the member must
-// keep heartbeating or the group evicts it; kafkajs sends at most one per heartbeatInterval.
-const HEARTBEAT_POLL_MS = 1000;
-
-/** Resolves with `work`, heartbeating meanwhile; a failed heartbeat (rebalance) aborts. */
-async function whileHeartbeating(
-  work: (signal: AbortSignal) => Promise<void>,
-  heartbeat: () => Promise<void>,
-): Promise<void> {
-  const abort = new AbortController();
-  let beating: NodeJS.Timeout | undefined;
-  const heartbeatFailed = new Promise<never>((_, reject) => {
-    beating = setInterval(() => {
-      heartbeat().catch((err: unknown) => {
-        abort.abort(err);
-        reject(err);
-      });
-    }, HEARTBEAT_POLL_MS);
-  });
-  try {
-    await Promise.race([work(abort.signal), heartbeatFailed]);
-  } finally {
-    clearInterval(beating);
-    heartbeatFailed.catch(() => undefined);
-  }
 }
 
 /**
