@@ -1,6 +1,6 @@
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { ensureTopic } from '@waymark/collector/topics';
-import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createBatchLoader } from './batch-loader.js';
 import { clickHouseErrorCode, errorMessage } from './clickhouse/errors.js';
@@ -92,7 +92,8 @@ export async function startProcessor(
   });
   await ensureTopic(kafka, config.kafka.eventsTopic, config.kafka.partitions);
   await ensureTopic(kafka, config.kafka.deadLetterTopic, config.kafka.partitions);
-  producer = kafka.producer();
+  // Java-compatible partitioning of dead letters by their original key (and no warning about it).
+  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 
   const coalescer: Coalescer<WorkItem> = new Coalescer({
