@@ -4,12 +4,17 @@ import { clickhouseClient } from '../clickhouse.js';
 import { ConfigError, loadDashboardsConfig } from '../config.js';
 import { createQueries } from '../queries/index.js';
 import { isQueryCommand, runQueryCommand, USAGE, UsageError } from './run.js';
+import { runSeedCommand } from './seed.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'seed') {
+    process.stdout.write(`${await runSeedCommand(args, process.env)}\n`);
+    return 0;
   }
   if (!isQueryCommand(command)) throw new UsageError(`unknown command ${command}\n\n${USAGE}`);
   const config = loadDashboardsConfig();

@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { testServices, uniqueDatabase, uniqueTopic } from '@waymark/infra/test/context';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+// Test harness by path: @waymark/infra does not export it as a package entry.
+import {
+  eventually,
+  freePort,
+  type ServiceProcess,
+  startService,
+} from '../../infra/src/test/processes.js';
+import { buildApp } from '../src/app.js';
+import { runSeedCommand } from '../src/cli/seed.js';
+import { loadDashboardsConfig } from '../src/config.js';
+import { MODELS } from '../src/queries/attribution.js';
+import { createQueries } from '../src/queries/index.js';
+import type { GroundTruth } from '../src/seed/truth.js';
+
+// Demo journeys through the real pipeline: `waymark seed` → collector (HTTP) → Kafka →
+// processor → ClickHouse; then the API's answers must equal the seeder's ground truth.
+const services = testServices();
+const topic = uniqueTopic('dash-seed');
+const database = uniqueDatabase('dash_seed');
+const projects = JSON.stringify([
+  { id: 'demo', writeKey: 'wk_seed_writer', readKeys: ['rk_seed_reader'] },
+]);
+const clickhouse = createClient({
+  url: services.clickhouseUrl,
+  log: { level: ClickHouseLogLevel.OFF },
+});
+const truthFile = join(mkdtempSync(join(tmpdir(), 'waymark-seed-')), 'truth.json');
+let collector: ServiceProcess;
+let processor: ServiceProcess;
+let collectorUrl: string;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  const port = await freePort();
+  collectorUrl = `http://127.0.0.1:${port}`;
+  const common = { KAFKA_BROKERS: services.kafkaBrokers.join(','), KAFKA_EVENTS_TOPIC: topic };
+  collector = startService('collector', {
+    ...common,
+    COLLECTOR_PORT: String(port),
+    KAFKA_TOPIC_PARTITIONS: '2',
+    WAYMARK_PROJECTS: projects,
+  });
+  processor = startService('processor', {
+    ...common,
+    KAFKA_CONSUMER_GROUP: `${topic}-loader`,
+    CLICKHOUSE_URL: services.clickhouseUrl,
+    CLICKHOUSE_DATABASE: database,
+    PROCESSOR_PORT: String(await freePort()),
+  });
+  await eventually(async () => ((await fetch(`${collectorUrl}/health`)).ok ? true : undefined), {
+    what: `collector /health (${collector.output()})`,
+  });
+  const config = loadDashboardsConfig({
+    CLICKHOUSE_URL: services.clickhouseUrl,
+    CLICKHOUSE_DATABASE: database,
+    WAYMARK_PROJECTS: projects,
+  });
+  app = await buildApp(config, { queries: createQueries(clickhouse, database) });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await Promise.all([collector?.stop(), processor?.stop()]);
+  await clickhouse.close();
+});
+
+const api = async <T>(path: string): Promise<T> => {
+  const response = await app.inject({
+    method: 'GET',
+    url: path,
+    headers: { authorization: 'Bearer rk_seed_reader' },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json() as T;
+};
+
+it('answers exactly what the seeded journeys imply', { timeout: 120_000 }, async () => {
+  const env = {
+    WAYMARK_PROJECTS: projects,
+    CLICKHOUSE_URL: services.clickhouseUrl,
+    CLICKHOUSE_DATABASE: database,
+  };
+  const args = [
+    '--people',
+    '300',
+    '--days',
+    '20',
+    '--end',
+    '2026-11-20',
+    '--seed',
+    '11',
+    '--collector',
+    collectorUrl,
+    '--truth',
+    truthFile,
+  ];
+  const summary = await runSeedCommand(args, env);
+  expect(summary).toMatch(/^sent \d+ events for 300 people/);
+  const sent = Number(/^sent (\d+)/.exec(summary)?.[1]);
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth;
+
+  // Everything loaded, identity links included (an identify event per linked device).
+  await eventually(
+    async () => {
+      const result = await clickhouse.query({
+        query: `SELECT
+          (SELECT uniqExact(message_id) FROM ${database}.events) AS events,
+          (SELECT uniqExact(message_id) FROM ${database}.events WHERE type = 'identify') AS identifies,
+          (SELECT uniqExact(anonymous_id) FROM ${database}.identities) AS links`,
+        format: 'JSONEachRow',
+      });
+      const [row] = await result.json<{ events: string; identifies: string; links: string }>();
+      return Number(row?.events) === sent && row?.identifies === row?.links ? true : undefined;
+    },
+    {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      what: `${sent} events in ClickHouse (processor: ${processor.output()})`,
+    },
+  );
+
+  // A second run with --if-empty sends nothing.
+  expect(await runSeedCommand([...args, '--if-empty'], env)).toMatch(/already has events/);
+
+  const range = `from=${truth.range.from}&to=${truth.range.to}`;
+  const funnel = await api<{
+    total: { steps: { people: number }[] };
+    groups: { key: string; steps: { people: number }[] }[];
+  }>(`/api/v1/funnel?${range}&breakdown=first_channel`);
+  expect(funnel.total.steps.map((s) => s.people)).toEqual(truth.stages.total);
+  expect(
+    Object.fromEntries(funnel.groups.map((g) => [g.key, g.steps.map((s) => s.people)])),
+  ).toEqual(truth.stages.byFirstChannel);
+
+  const attribution = await api<{
+    conversions: number;
+    revenue: number;
+    channels: {
+      channel: string;
+      models: Record<string, { conversions: number; revenue: number }>;
+    }[];
+  }>(`/api/v1/attribution?${range}&lookback=30&halfLife=7`);
+  expect(attribution.conversions).toBe(truth.conversions);
+  expect(attribution.revenue).toBeCloseTo(truth.revenue, 6);
+  for (const model of MODELS) {
+    for (const channel of attribution.channels) {
+      const expected = truth.attribution[model][channel.channel] ?? { conversions: 0, revenue: 0 };
+      expect(channel.models[model]?.conversions, `${model} ${channel.channel}`).toBeCloseTo(
+        expected.conversions,
+        6,
+      );
+      expect(channel.models[model]?.revenue, `${model} ${channel.channel} revenue`).toBeCloseTo(
+        expected.revenue,
+        6,
+      );
+    }
+    const credited = Object.keys(truth.attribution[model]).filter(
+      (c) => (truth.attribution[model][c]?.conversions ?? 0) > 0,
+    );
+    expect(attribution.channels.map((c) => c.channel)).toEqual(expect.arrayContaining(credited));
+  }
+});
