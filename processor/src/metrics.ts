@@ -61,7 +61,7 @@ export function createMetrics(): ProcessorMetrics {
     }),
     consumerLag: new Gauge({
       name: 'waymark_processor_consumer_lag',
-      help: 'Messages behind the high watermark after the last commit, per assigned partition',
+      help: 'End offset minus committed offset, per partition this instance owns',
       labelNames: ['topic', 'partition'],
       registers: [registry],
     }),

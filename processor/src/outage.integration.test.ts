@@ -85,6 +85,18 @@ it('holds loading through a ClickHouse outage and resumes by itself, losing noth
       { what: 'a few retries' },
     );
 
+    // The lag metric shows the backlog growing while loading is held back.
+    const lagDuringOutage = await eventually(
+      async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const lags = [...text.matchAll(/waymark_processor_consumer_lag\{[^}]*\} (\d+)/g)];
+        const total = lags.reduce((sum, m) => sum + Number(m[1]), 0);
+        return total > 0 ? total : undefined;
+      },
+      { timeoutMs: 20_000, what: 'consumer lag to show the backlog' },
+    );
+    console.log(`consumer lag during the outage: ${lagDuringOutage}`);
+
     await startClickHouse(stack);
     await waitForDistinct(clickhouse, setup.database, plan.distinct);
     const counts = await visibleCounts(clickhouse, setup.database);
@@ -100,6 +112,14 @@ it('holds loading through a ClickHouse outage and resumes by itself, losing noth
       clickhouse: 'up',
     });
     expect(await metric(url, /waymark_processor_clickhouse_up (\d+)/)).toBe(1);
+    await eventually(
+      async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const lags = [...text.matchAll(/waymark_processor_consumer_lag\{[^}]*\} (\d+)/g)];
+        return lags.length > 0 && lags.every((m) => m[1] === '0') ? true : undefined;
+      },
+      { what: 'consumer lag back to 0' },
+    );
     expect(await processor.stop('SIGTERM')).toBe(0);
   } finally {
     await clickhouse.close();

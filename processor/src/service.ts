@@ -9,6 +9,7 @@ import type { ProcessorConfig } from './config.js';
 import { HealthState } from './health.js';
 import { buildApp } from './http/app.js';
 import { startConsumer } from './kafka/consumer.js';
+import { startLagMonitor } from './kafka/lag.js';
 import { kafkaLogCreator } from './kafka/logger.js';
 import { createMetrics } from './metrics.js';
 import { retryUntilDone } from './retry.js';
@@ -26,6 +27,9 @@ export interface RunningProcessor {
   /** Resolves if the consumer crashes beyond kafkajs' own restarts. */
   crashed: Promise<Error>;
 }
+
+// Often enough for a scrape every 15 s to see the lag move; cheap (two admin requests).
+const LAG_INTERVAL_MS = 5000;
 
 /** ClickHouse answered with an error (a bad migration): retrying cannot help. */
 const isUnreachable = (err: unknown) => clickHouseErrorCode(err) === undefined;
@@ -50,6 +54,7 @@ export async function startProcessor(
   });
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
+  let stopLagMonitor: (() => Promise<void>) | undefined;
 
   const stop = async () => {
     health.phase = 'stopping';
@@ -59,6 +64,7 @@ export async function startProcessor(
     );
     try {
       coalescer.flushSoon();
+      await stopLagMonitor?.();
       await consumer?.disconnect();
       await producer?.disconnect();
     } finally {
@@ -112,7 +118,7 @@ export async function startProcessor(
     }),
   });
 
-  consumer = await startConsumer({
+  const started = await startConsumer({
     kafka,
     groupId: config.kafka.groupId,
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
@@ -122,6 +128,16 @@ export async function startProcessor(
     coalescer,
     metrics,
     log,
+  });
+  consumer = started.consumer;
+  stopLagMonitor = startLagMonitor({
+    kafka,
+    groupId: config.kafka.groupId,
+    topic: config.kafka.eventsTopic,
+    assigned: started.assigned,
+    metrics,
+    log,
+    intervalMs: LAG_INTERVAL_MS,
   });
   const crashed = new Promise<Error>((resolve) => {
     consumer?.on(consumer.events.CRASH, ({ payload }) => {

@@ -25,8 +25,11 @@ export interface ConsumerDeps {
  * coalescer, and its offset committed only after the flush that carried it is durable. Nothing
  * is committed for a batch whose load failed or was interrupted, so Kafka replays it.
  */
-export async function startConsumer(deps: ConsumerDeps): Promise<Consumer> {
+export async function startConsumer(
+  deps: ConsumerDeps,
+): Promise<{ consumer: Consumer; assigned: () => readonly number[] }> {
   const { coalescer, metrics, log } = deps;
+  let assigned: readonly number[] = [];
   const consumer = deps.kafka.consumer({
     groupId: deps.groupId,
     sessionTimeout: deps.sessionTimeoutMs,
@@ -36,6 +39,7 @@ export async function startConsumer(deps: ConsumerDeps): Promise<Consumer> {
   });
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    assigned = payload.memberAssignment[deps.topic] ?? [];
     metrics.consumerLag.reset();
     log.info({ assignment: payload.memberAssignment }, 'joined the consumer group');
   });
@@ -73,5 +77,5 @@ export async function startConsumer(deps: ConsumerDeps): Promise<Consumer> {
     partitionsConsumedConcurrently: deps.partitionConcurrency,
     eachBatch,
   });
-  return consumer;
+  return { consumer, assigned: () => assigned };
 }
