@@ -97,3 +97,31 @@ it('lands every valid event of hostile batches once, and every refused one as in
     expect(r.raw.length).toBeGreaterThan(0);
   }
 }, 60_000);
+
+it('shares producer round trips between concurrent requests, each acknowledged once', async () => {
+  const topic = uniqueTopic('collector-concurrent');
+  const own = testConfig({
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    KAFKA_EVENTS_TOPIC: topic,
+    KAFKA_INVALID_EVENTS_TOPIC: uniqueTopic('collector-concurrent-invalid'),
+    KAFKA_TOPIC_PARTITIONS: '2',
+  });
+  const ownSink = await connectKafkaSink(own.kafka);
+  try {
+    const ids = Array.from({ length: 40 }, (_, i) => `concurrent-${i}`);
+    await Promise.all(
+      ids.map((messageId, i) =>
+        ownSink.send({
+          events: [{ key: `shop:a${i % 7}`, value: JSON.stringify({ event: { messageId } }) }],
+          invalid: [],
+        }),
+      ),
+    );
+    const stored = (await readAllRecords(kafkaBrokers, topic)).map(
+      (r) => (JSON.parse(r.value) as { event: { messageId: string } }).event.messageId,
+    );
+    expect(stored.sort()).toEqual([...ids].sort());
+  } finally {
+    await ownSink.close();
+  }
+});

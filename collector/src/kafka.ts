@@ -19,13 +19,19 @@ export interface SinkBatch {
 }
 
 export interface EventSink {
-  /** Resolves only once the broker acknowledged every record (acks = all in-sync replicas). */
-  send(batch: SinkBatch): Promise<void>;
+  /**
+   * Resolves only once the broker acknowledged every record (acks = all in-sync replicas).
+   * Aborting `signal` withdraws records not yet handed to the producer (they will never land).
+   */
+  send(batch: SinkBatch, signal?: AbortSignal): Promise<void>;
   /** Whether the broker answers a metadata request now. */
   ready(): Promise<boolean>;
   /** Flushes and disconnects. */
   close(): Promise<void>;
 }
+
+/** Record bytes (uncompressed) gathered into one produce request from concurrent HTTP requests. */
+const GROUP_BYTES = 512 * 1024;
 
 function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -64,20 +70,76 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
   let adminConnected = false;
   const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
 
-  return {
-    async send({ events, invalid }) {
-      const topicMessages: TopicMessages[] = [];
-      if (events.length > 0) {
-        topicMessages.push({ topic: config.eventsTopic, messages: events as ProducedRecord[] });
-      }
-      if (invalid.length > 0) {
-        topicMessages.push({
-          topic: config.invalidEventsTopic,
-          messages: invalid as ProducedRecord[],
-        });
-      }
-      if (topicMessages.length === 0) return;
+  /**
+   * Concurrent requests share producer round trips: while one produce request is out (an
+   * idempotent producer keeps one in flight), the records of every request that arrives are
+   * gathered and sent together next; each caller resolves when its own records are acknowledged.
+   * Without this, throughput is one broker round trip per HTTP request.
+   */
+  interface Waiting {
+    batch: SinkBatch;
+    bytes: number;
+    resolve: () => void;
+    reject: (err: unknown) => void;
+  }
+  let waiting: Waiting[] = [];
+  let producing = false;
+
+  async function produce(group: Waiting[]): Promise<void> {
+    const events: ProducedRecord[] = [];
+    const invalid: ProducedRecord[] = [];
+    for (const w of group) {
+      events.push(...w.batch.events);
+      invalid.push(...w.batch.invalid);
+    }
+    const topicMessages: TopicMessages[] = [];
+    if (events.length > 0) topicMessages.push({ topic: config.eventsTopic, messages: events });
+    if (invalid.length > 0) {
+      topicMessages.push({ topic: config.invalidEventsTopic, messages: invalid });
+    }
+    if (topicMessages.length > 0) {
       await producer.sendBatch({ topicMessages, acks: -1, compression });
+    }
+  }
+
+  async function pump(): Promise<void> {
+    if (producing) return;
+    producing = true;
+    while (waiting.length > 0) {
+      // Take requests up to the byte cap (at least one), so a shared produce request stays
+      // well under the broker's message size limit and one large body never blocks the rest.
+      let bytes = 0;
+      let take = 0;
+      while (take < waiting.length && (take === 0 || bytes + waiting[take]!.bytes <= GROUP_BYTES)) {
+        bytes += waiting[take]!.bytes;
+        take++;
+      }
+      const group = waiting.slice(0, take);
+      waiting = waiting.slice(take);
+      try {
+        await produce(group);
+        for (const w of group) w.resolve();
+      } catch (err) {
+        for (const w of group) w.reject(err);
+      }
+    }
+    producing = false;
+  }
+
+  const sizeOf = (records: readonly ProducedRecord[]) =>
+    records.reduce((n, r) => n + r.value.length + r.key.length, 0);
+
+  return {
+    send(batch) {
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({
+          batch,
+          bytes: sizeOf(batch.events) + sizeOf(batch.invalid),
+          resolve,
+          reject,
+        });
+        void pump();
+      });
     },
     async ready() {
       try {

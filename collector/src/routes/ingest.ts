@@ -43,22 +43,28 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function produceTimeout(ms: number): { promise: Promise<never>; cancel: () => void } {
+/** The hard bound on waiting for the broker; when it fires, records not yet out are withdrawn. */
+function produceTimeout(ms: number): {
+  promise: Promise<never>;
+  signal: AbortSignal;
+  cancel: () => void;
+} {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new CollectorError(
-            'WAYMARK_ERR_BROKER_UNAVAILABLE',
-            `Kafka did not acknowledge within ${ms} ms; nothing was accepted, retry later`,
-            { 'retry-after': RETRY_AFTER_UNAVAILABLE_S },
-          ),
-        ),
-      ms,
-    );
+    timer = setTimeout(() => {
+      const err = new CollectorError(
+        'WAYMARK_ERR_BROKER_UNAVAILABLE',
+        `Kafka did not acknowledge within ${ms} ms; nothing was accepted, retry later`,
+        { 'retry-after': RETRY_AFTER_UNAVAILABLE_S },
+      );
+      controller.abort(err);
+      reject(err);
+    }, ms);
   });
-  return { promise, cancel: () => clearTimeout(timer) };
+  // The race below may settle by the sink first; this rejection is then nobody's business.
+  promise.catch(() => {});
+  return { promise, signal: controller.signal, cancel: () => clearTimeout(timer) };
 }
 
 function describe(rejection: Rejection): string {
@@ -253,7 +259,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     const timer = produceTimeout(config.kafka.produceTimeoutMs);
     const started = performance.now();
     try {
-      await Promise.race([sink.send({ events, invalid }), timer.promise]);
+      await Promise.race([sink.send({ events, invalid }, timer.signal), timer.promise]);
       metrics.produceSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
     } catch (err) {
       const timedOut = err instanceof CollectorError;
