@@ -35,6 +35,7 @@ const RETRY_AFTER_OVERLOADED_S = '1';
 declare module 'fastify' {
   interface FastifyRequest {
     waymarkProject?: ProjectConfig;
+    waymarkWriteKey?: string;
     waymarkInFlight?: boolean;
   }
 }
@@ -90,7 +91,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       ? app.createRateLimit({
           max: config.rateLimit.perKey,
           timeWindow: config.rateLimit.windowMs,
-          keyGenerator: (request) => `key:${request.waymarkProject?.id ?? ''}`,
+          keyGenerator: (request) => `key:${request.waymarkWriteKey ?? ''}`,
         })
       : undefined;
 
@@ -165,6 +166,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       );
     }
     request.waymarkProject = project;
+    request.waymarkWriteKey = writeKey;
     await enforce(keyLimit, request, 'write key');
   });
 
