@@ -30,6 +30,16 @@ describe('loadProcessorConfig', () => {
     ).toThrow(/PROCESSOR_RETRY_MIN_MS/);
   });
 
+  it('names the dead-letter topic after the events topic unless told otherwise', () => {
+    expect(loadProcessorConfig({ KAFKA_EVENTS_TOPIC: 'shop.events' }).kafka.deadLetterTopic).toBe(
+      'shop.events.dead',
+    );
+    expect(
+      loadProcessorConfig({ KAFKA_EVENTS_TOPIC: 'shop.events', KAFKA_DEAD_LETTER_TOPIC: 'dlq' })
+        .kafka.deadLetterTopic,
+    ).toBe('dlq');
+  });
+
   it('splits the broker list', () => {
     expect(loadProcessorConfig({ KAFKA_BROKERS: 'a:1, b:2' }).kafka.brokers).toEqual([
       'a:1',

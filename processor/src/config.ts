@@ -1,8 +1,13 @@
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_TOPIC_PARTITIONS } from '@waymark/collector/topics';
 import { z } from 'zod';
 
-/** Where messages the processor cannot parse or load go, with the reason. */
-export const DEFAULT_DEAD_LETTER_TOPIC = 'waymark.events.dead';
+/**
+ * Where messages the processor cannot parse or load go, with the reason: by default the events
+ * topic's name + '.dead' (so `waymark.events.dead`), keeping each events topic's dead letters
+ * apart.
+ */
+export const DEAD_LETTER_SUFFIX = '.dead';
+export const DEFAULT_DEAD_LETTER_TOPIC = `${DEFAULT_EVENTS_TOPIC}${DEAD_LETTER_SUFFIX}`;
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -10,7 +15,7 @@ const int = (min: number, max: number, fallback: number) =>
 const envSchema = z.object({
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   KAFKA_EVENTS_TOPIC: z.string().min(1).default(DEFAULT_EVENTS_TOPIC),
-  KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).default(DEFAULT_DEAD_LETTER_TOPIC),
+  KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).optional(),
   KAFKA_TOPIC_PARTITIONS: int(1, 1000, DEFAULT_TOPIC_PARTITIONS),
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('waymark-processor'),
   // How long the group waits for a silent member (a crashed one) before handing its partitions
@@ -83,7 +88,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
     kafka: Object.freeze({
       brokers: Object.freeze(e.KAFKA_BROKERS.split(',').map((b) => b.trim())),
       eventsTopic: e.KAFKA_EVENTS_TOPIC,
-      deadLetterTopic: e.KAFKA_DEAD_LETTER_TOPIC,
+      deadLetterTopic: e.KAFKA_DEAD_LETTER_TOPIC ?? `${e.KAFKA_EVENTS_TOPIC}${DEAD_LETTER_SUFFIX}`,
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       groupId: e.KAFKA_CONSUMER_GROUP,
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
