@@ -3,6 +3,7 @@
  * client can be swapped or benchmarked, and so HTTP tests can use a fake.
  */
 import { CompressionTypes, Kafka, logLevel, type TopicMessages } from 'kafkajs';
+import { coalesce } from './coalesce.js';
 import type { CollectorConfig } from './config.js';
 import { ensureTopics } from './topics.js';
 
@@ -45,9 +46,10 @@ function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
  * Connects the producer and creates the topics when missing. Retries are bounded (kafkajs
  * would otherwise retry an idempotent send forever): a send to an unreachable broker fails
  * within about `produceTimeoutMs` on its own, so the collector can answer 503 and the client retry
- * later. The route still races a timer of `produceTimeoutMs` as the hard bound; a send abandoned
- * that way (a broker that accepts connections but does not answer) may still land later, so
- * Kafka holds events at least once and the processor dedupes by messageId.
+ * later. The route still races a timer of `produceTimeoutMs` as the hard bound: records still
+ * waiting in the coalescer are withdrawn then, but a produce already out (a broker that accepts
+ * connections but does not answer) may still land later, so Kafka holds events at least once and
+ * the processor dedupes by messageId.
  */
 export async function connectKafkaSink(config: CollectorConfig['kafka']): Promise<EventSink> {
   const retryBudget = Math.max(100, Math.floor(config.produceTimeoutMs / 4));
@@ -70,77 +72,21 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
   let adminConnected = false;
   const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
 
-  /**
-   * Concurrent requests share producer round trips: while one produce request is out (an
-   * idempotent producer keeps one in flight), the records of every request that arrives are
-   * gathered and sent together next; each caller resolves when its own records are acknowledged.
-   * Without this, throughput is one broker round trip per HTTP request.
-   */
-  interface Waiting {
-    batch: SinkBatch;
-    bytes: number;
-    resolve: () => void;
-    reject: (err: unknown) => void;
-  }
-  let waiting: Waiting[] = [];
-  let producing = false;
-
-  async function produce(group: Waiting[]): Promise<void> {
-    const events: ProducedRecord[] = [];
-    const invalid: ProducedRecord[] = [];
-    for (const w of group) {
-      events.push(...w.batch.events);
-      invalid.push(...w.batch.invalid);
-    }
+  const send = coalesce(async ({ events, invalid }) => {
     const topicMessages: TopicMessages[] = [];
-    if (events.length > 0) topicMessages.push({ topic: config.eventsTopic, messages: events });
+    if (events.length > 0) {
+      topicMessages.push({ topic: config.eventsTopic, messages: events });
+    }
     if (invalid.length > 0) {
       topicMessages.push({ topic: config.invalidEventsTopic, messages: invalid });
     }
     if (topicMessages.length > 0) {
       await producer.sendBatch({ topicMessages, acks: -1, compression });
     }
-  }
-
-  async function pump(): Promise<void> {
-    if (producing) return;
-    producing = true;
-    while (waiting.length > 0) {
-      // Take requests up to the byte cap (at least one), so a shared produce request stays
-      // well under the broker's message size limit and one large body never blocks the rest.
-      let bytes = 0;
-      let take = 0;
-      while (take < waiting.length && (take === 0 || bytes + waiting[take]!.bytes <= GROUP_BYTES)) {
-        bytes += waiting[take]!.bytes;
-        take++;
-      }
-      const group = waiting.slice(0, take);
-      waiting = waiting.slice(take);
-      try {
-        await produce(group);
-        for (const w of group) w.resolve();
-      } catch (err) {
-        for (const w of group) w.reject(err);
-      }
-    }
-    producing = false;
-  }
-
-  const sizeOf = (records: readonly ProducedRecord[]) =>
-    records.reduce((n, r) => n + r.value.length + r.key.length, 0);
+  }, GROUP_BYTES);
 
   return {
-    send(batch) {
-      return new Promise<void>((resolve, reject) => {
-        waiting.push({
-          batch,
-          bytes: sizeOf(batch.events) + sizeOf(batch.invalid),
-          resolve,
-          reject,
-        });
-        void pump();
-      });
-    },
+    send,
     async ready() {
       try {
         if (!adminConnected) {
