@@ -12,6 +12,13 @@ import { LIMITS } from '../limits.js';
 
 const GZIP_ENCODINGS = new Set(['gzip', 'x-gzip']);
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Bytes of the decoded body. */
+    waymarkBodyBytes?: number;
+  }
+}
+
 function parseJsonBody(body: Buffer): unknown {
   if (!isUtf8(body))
     throw new CollectorError('WAYMARK_ERR_INVALID_UTF8', 'body is not valid UTF-8');
@@ -75,8 +82,9 @@ export function registerBodyParsing(app: FastifyInstance): void {
   app.addContentTypeParser(
     ['application/json', 'text/plain'],
     { parseAs: 'buffer', bodyLimit: LIMITS.maxBodyBytes },
-    (_request, body, done) => {
+    (request, body, done) => {
       try {
+        request.waymarkBodyBytes = (body as Buffer).length;
         done(null, parseJsonBody(body as Buffer));
       } catch (err) {
         done(err as Error, undefined);

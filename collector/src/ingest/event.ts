@@ -25,6 +25,8 @@ export interface RequestFacts {
   sentAt: string | undefined;
   /** The batch's `context`, merged under each event's own. */
   context: WireContext | undefined;
+  /** Decoded body size: below the event limit, events need no size check of their own. */
+  bodyBytes: number;
   /** Set by `/v1/track` & co: the path decides the type. */
   type: EventType | undefined;
 }
@@ -51,14 +53,21 @@ function rawMessageId(raw: unknown): string | null {
   return raw.messageId.slice(0, LIMITS.maxIdLength);
 }
 
+function refuse(
+  raw: unknown,
+  index: number,
+  code: EventErrorCode,
+  path: string,
+  reason: string,
+): Prepared {
+  return { ok: false, rejection: { index, messageId: rawMessageId(raw), code, path, reason } };
+}
+
 export function prepareEvent(raw: unknown, index: number, facts: RequestFacts): Prepared {
-  const reject = (code: EventErrorCode, path: string, reason: string): Prepared => ({
-    ok: false,
-    rejection: { index, messageId: rawMessageId(raw), code, path, reason },
-  });
-  if (!isPlainObject(raw)) return reject('WAYMARK_ERR_EVENT_NOT_OBJECT', '', 'must be an object');
+  if (!isPlainObject(raw))
+    return refuse(raw, index, 'WAYMARK_ERR_EVENT_NOT_OBJECT', '', 'must be an object');
   const problem = checkStructure(raw);
-  if (problem) return reject(problem.code, problem.path, problem.reason);
+  if (problem) return refuse(raw, index, problem.code, problem.path, problem.reason);
 
   let input: Record<string, unknown> = raw;
   if (facts.type !== undefined || facts.context !== undefined) {
@@ -70,10 +79,15 @@ export function prepareEvent(raw: unknown, index: number, facts: RequestFacts): 
         : (raw.context ?? facts.context);
     }
   }
-  // Depth is bounded by now, so serializing cannot overflow the stack.
-  const bytes = Buffer.byteLength(JSON.stringify(input));
+  // A body smaller than the event limit cannot hold a larger event (the batch context merged in
+  // came from the same body), so only larger bodies pay for measuring each event. Depth is
+  // bounded by now, so serializing cannot overflow the stack.
+  const bytes =
+    facts.bodyBytes + 64 <= LIMITS.maxEventBytes ? 0 : Buffer.byteLength(JSON.stringify(input));
   if (bytes > LIMITS.maxEventBytes) {
-    return reject(
+    return refuse(
+      raw,
+      index,
       'WAYMARK_ERR_EVENT_TOO_LARGE',
       '',
       `event is ${bytes} bytes, over the ${LIMITS.maxEventBytes}-byte limit`,
@@ -83,14 +97,26 @@ export function prepareEvent(raw: unknown, index: number, facts: RequestFacts): 
   const parsed = eventSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return reject('WAYMARK_ERR_EVENT_SCHEMA', issue?.path.join('.') ?? '', issue?.message ?? '');
+    return refuse(
+      raw,
+      index,
+      'WAYMARK_ERR_EVENT_SCHEMA',
+      issue?.path.join('.') ?? '',
+      issue?.message ?? '',
+    );
   }
   const event = parsed.data;
   if (event.anonymousId === undefined && event.userId === undefined) {
-    return reject('WAYMARK_ERR_EVENT_NO_IDENTITY', 'anonymousId', 'anonymousId or userId required');
+    return refuse(
+      raw,
+      index,
+      'WAYMARK_ERR_EVENT_NO_IDENTITY',
+      'anonymousId',
+      'anonymousId or userId required',
+    );
   }
   const time = correctTimestamp(facts.receivedAtMs, event.timestamp, event.sentAt ?? facts.sentAt);
-  if (!time.ok) return reject('WAYMARK_ERR_EVENT_TIMESTAMP', 'timestamp', time.reason);
+  if (!time.ok) return refuse(raw, index, 'WAYMARK_ERR_EVENT_TIMESTAMP', 'timestamp', time.reason);
 
   // Server libraries forward the end user's IP in context.ip; browsers never set it.
   const clientIp = normalizeIp(event.context?.ip ?? '') || normalizeIp(facts.requestIp);

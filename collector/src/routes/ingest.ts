@@ -187,6 +187,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       receivedAtMs,
       receivedAt: new Date(receivedAtMs).toISOString(),
       requestIp: request.ip,
+      bodyBytes: request.waymarkBodyBytes ?? LIMITS.maxBodyBytes,
       sentAt: undefined,
       context: undefined,
       type,
