@@ -9,6 +9,7 @@ import { LIMITS } from '../limits.js';
 import { type CollectedEvent, recordKey } from '../record.js';
 import { eventSchema } from '../wire-schema.js';
 import { anonymizeIp, normalizeIp } from './ip.js';
+import { isPlainObject } from './plain-object.js';
 import { checkStructure } from './structure.js';
 import { correctTimestamp } from './time.js';
 import { touchesOf } from './touch.js';
@@ -43,10 +44,6 @@ export interface Rejection {
 export type Prepared =
   | { ok: true; key: string; record: CollectedEvent }
   | { ok: false; rejection: Rejection };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function rawMessageId(raw: unknown): string | null {
   if (!isPlainObject(raw) || typeof raw.messageId !== 'string') return null;

@@ -8,15 +8,13 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CollectorConfig } from '../config.js';
 import { CollectorError } from '../errors.js';
 import { writeKeyOf } from '../http/write-key.js';
+import { readEnvelope } from '../ingest/envelope.js';
 import { prepareEvent, type Rejection, type RequestFacts } from '../ingest/event.js';
-import { boundedJson } from '../ingest/raw.js';
-import { checkStructure } from '../ingest/structure.js';
+import { invalidRecord } from '../ingest/invalid.js';
 import type { EventSink, ProducedRecord } from '../kafka.js';
 import { LIMITS } from '../limits.js';
 import type { CollectorMetrics } from '../metrics.js';
 import { originAllowed, type ProjectConfig, ProjectRegistry } from '../projects.js';
-import type { InvalidEventRecord } from '../record.js';
-import { envelopeSchema } from '../wire-schema.js';
 
 export interface IngestOptions {
   config: CollectorConfig;
@@ -38,10 +36,6 @@ declare module 'fastify' {
     waymarkWriteKey?: string;
     waymarkInFlight?: boolean;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The hard bound on waiting for the broker; when it fires, records not yet out are withdrawn. */
@@ -176,10 +170,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     type: EventType | undefined,
   ): Promise<unknown> {
     const project = request.waymarkProject!;
-    const body = request.body;
-    if (!isPlainObject(body)) {
-      throw new CollectorError('WAYMARK_ERR_INVALID_BODY', 'body must be a JSON object');
-    }
+    const envelope = readEnvelope(request.body, type !== undefined);
     const receivedAtMs = now();
     const facts: RequestFacts = {
       projectId: project.id,
@@ -188,75 +179,24 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       receivedAt: new Date(receivedAtMs).toISOString(),
       requestIp: request.ip,
       bodyBytes: request.waymarkBodyBytes ?? LIMITS.maxBodyBytes,
-      sentAt: undefined,
-      context: undefined,
+      sentAt: envelope.sentAt,
+      context: envelope.context,
       type,
     };
-    let rawEvents: readonly unknown[];
-    if (type === undefined) {
-      if (!Array.isArray(body.batch)) {
-        throw new CollectorError('WAYMARK_ERR_INVALID_BODY', '"batch" must be an array of events');
-      }
-      if (body.batch.length === 0) {
-        throw new CollectorError('WAYMARK_ERR_INVALID_BODY', '"batch" is empty');
-      }
-      if (body.batch.length > LIMITS.maxBatchEvents) {
-        throw new CollectorError(
-          'WAYMARK_ERR_TOO_MANY_EVENTS',
-          `batch has ${body.batch.length} events, over the ${LIMITS.maxBatchEvents}-event limit`,
-        );
-      }
-      const contextProblem = checkStructure(body.context);
-      if (contextProblem) {
-        const at = contextProblem.path === '' ? '' : `.${contextProblem.path}`;
-        throw new CollectorError(
-          'WAYMARK_ERR_INVALID_BODY',
-          `context${at}: ${contextProblem.reason}`,
-        );
-      }
-      const envelope = envelopeSchema.safeParse(body);
-      if (!envelope.success) {
-        const issue = envelope.error.issues[0];
-        throw new CollectorError(
-          'WAYMARK_ERR_INVALID_BODY',
-          `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-        );
-      }
-      facts.sentAt = envelope.data.sentAt;
-      facts.context = envelope.data.context;
-      rawEvents = body.batch;
-    } else {
-      rawEvents = [body];
-    }
 
     const events: ProducedRecord[] = [];
     const invalid: ProducedRecord[] = [];
     const rejected: Rejection[] = [];
+    const { rawEvents } = envelope;
     for (let i = 0; i < rawEvents.length; i++) {
-      const raw = rawEvents[i];
-      const prepared = prepareEvent(raw, i, facts);
+      const prepared = prepareEvent(rawEvents[i], i, facts);
       if (prepared.ok) {
         events.push({ key: prepared.key, value: JSON.stringify(prepared.record) });
-        continue;
+      } else {
+        rejected.push(prepared.rejection);
+        metrics.eventsRejected.inc({ reason: prepared.rejection.code });
+        invalid.push(invalidRecord(project.id, facts.receivedAt, rawEvents[i], prepared.rejection));
       }
-      const { rejection } = prepared;
-      rejected.push(rejection);
-      metrics.eventsRejected.inc({ reason: rejection.code });
-      const { json, truncated } = boundedJson(raw, LIMITS.maxInvalidRawBytes);
-      const record: InvalidEventRecord = {
-        projectId: project.id,
-        receivedAt: facts.receivedAt,
-        index: i,
-        messageId: rejection.messageId,
-        code: rejection.code,
-        path: rejection.path,
-        reason: rejection.reason,
-        raw: json,
-        rawTruncated: truncated,
-      };
-      const anonymousId =
-        isPlainObject(raw) && typeof raw.anonymousId === 'string' ? raw.anonymousId : '';
-      invalid.push({ key: `${project.id}:${anonymousId}`, value: JSON.stringify(record) });
     }
 
     const timer = produceTimeout(config.kafka.produceTimeoutMs);
