@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { sqlNumber } from '../sql/escape.js';
-import { peopleSql, type QueryTarget } from './base.js';
+import { type QueryTarget, touchPathsSql } from './base.js';
 import { type Scope, toClickHouseTime } from './scope.js';
 import type { StageRules } from './stages.js';
 
@@ -50,7 +50,7 @@ export function attributionSql(target: QueryTarget, q: AttributionQuery): string
     start: toClickHouseTime(Date.parse(`${q.scope.start.replace(' ', 'T')}Z`) - lookback * 1000),
     end: q.scope.end,
   };
-  const people = peopleSql(target, q.scope, q.rules, {
+  const people = touchPathsSql(target, q.scope, q.rules, {
     conversions: { start: q.scope.start, end: q.scope.end },
     range,
   });

@@ -3,12 +3,21 @@
  * per-session and per-person aggregations the stage logic runs on.
  *
  * Duplicate safety: the events table is a ReplacingMergeTree and may hold more than one row per
- * message_id (a client retry can even differ by a second in timestamp), so every scan reads
- * through the processor's `dedupedEventsQuery` (`LIMIT 1 BY project_id, message_id`) and the
- * identity map through its `identityMapQuery` (argMax): each message counts once.
+ * message_id (a client retry can even differ by a second in timestamp). A global
+ * `LIMIT 1 BY message_id` over a whole range costs a hash entry per event (seconds at 10M), so
+ * the funnel-side scans (devicesSql, trends, retention, drop-off) use only aggregates that count
+ * each message_id once however often it is stored — min / argMin / argMax (the earliest copy),
+ * uniqExact(message_id), sets of days or weeks, and page views deduplicated by message id inside
+ * each device's array. Attribution, which sums revenue per conversion, reads through the
+ * processor's `dedupedEventsQuery`. The identity map is the processor's `identityMapQuery`.
  */
-import { dedupedEventsQuery, type EventColumn, identityMapQuery } from '@waymark/processor/schema';
-import { sqlString, sqlStringList } from '../sql/escape.js';
+import {
+  dedupedEventsQuery,
+  type EventColumn,
+  identityMapQuery,
+  TABLES,
+} from '@waymark/processor/schema';
+import { sqlIdentifier, sqlNumber, sqlString, sqlStringList } from '../sql/escape.js';
 import type { Scope } from './scope.js';
 import { type StageRules, stagePredicates } from './stages.js';
 
@@ -84,20 +93,19 @@ export function eventsSql(
   });
 }
 
-/** The columns the session aggregation reads. */
-const SESSION_COLUMNS = [
-  'type',
-  'event',
-  'anonymous_id',
-  'session_id',
-  'timestamp',
-  'session_channel',
-  'session_campaign',
-  'first_channel',
-  'first_campaign',
-  'device_type',
-  'revenue',
-] as const satisfies readonly EventColumn[];
+/**
+ * The scope's events without deduplication, for callers whose aggregates count each
+ * message_id once anyway (uniqExact, min/argMin/argMax, sets): see the file comment.
+ */
+export function scanSql(
+  target: QueryTarget,
+  scope: Scope,
+  columns: readonly EventColumn[],
+  options: { firstTouchOnEvents?: boolean } = {},
+): string {
+  const list = [...new Set<EventColumn>(['message_id', ...columns])].map(sqlIdentifier);
+  return `SELECT ${list.join(', ')} FROM ${tableOf(target)} WHERE ${eventConditions(target, scope, scope, options.firstTouchOnEvents)}`;
+}
 
 /** The stitched person: the linked user id, else the anonymous id. Needs `id_user_id` joined. */
 export const PERSON_EXPR = "if(id_user_id != '', id_user_id, anonymous_id)";
@@ -109,86 +117,129 @@ export function identifiedCondition(scope: Scope, column = 'identified'): string
   return '';
 }
 
-export interface SessionOptions {
-  /** Adds `s_convs`: the session's conversions as (epoch seconds, message_id, revenue). */
-  conversions?: { start: string; end: string };
-  /** The events scanned (attribution looks back before the range start). */
-  range?: { start: string; end: string };
+/** The columns the attribution session aggregation reads. */
+const SESSION_COLUMNS = [
+  'type',
+  'event',
+  'anonymous_id',
+  'session_id',
+  'timestamp',
+  'session_channel',
+  'first_channel',
+  'first_campaign',
+  'revenue',
+] as const satisfies readonly EventColumn[];
+
+/**
+ * One row per anonymous id (a browser or app install) straight from the events table, with the
+ * first moment of each stage as epoch seconds (0: never) and its entry attributes. Grouping by
+ * device rather than by session keeps the hash table small: this is the funnel's hot path.
+ */
+export function devicesSql(target: QueryTarget, scope: Scope, rules: StageRules): string {
+  const p = stagePredicates(rules);
+  const pagesOn = rules.engagement.minPageViewsPerSession > 0;
+  // Page views as (session, time, message) sorted, each message once (its earliest copy), then
+  // the N-th view of each session: arrayEnumerateUniq numbers repeats of a value in order.
+  const pageMoment = pagesOn
+    ? `arraySort(groupArrayIf(tuple(cityHash64(session_id), toUInt32(timestamp), cityHash64(message_id)), type = ${p.pageType})) AS d_pages_sorted,
+  arrayFilter((x, u) -> u = 1, d_pages_sorted, arrayEnumerateUniq(arrayMap(x -> tupleElement(x, 3), d_pages_sorted))) AS d_pages,
+  arrayFilter((x, k) -> k = ${p.minPageViews}, d_pages, arrayEnumerateUniq(arrayMap(x -> tupleElement(x, 1), d_pages))) AS d_nth_pages,
+  arrayReduce('min', arrayMap(x -> tupleElement(x, 2), d_nth_pages)) AS d_e_pages`
+    : 'toUInt32(0) AS d_e_pages';
+  return `SELECT
+  anonymous_id,
+  toUInt32(min(timestamp)) AS d_start,
+  argMin(first_channel, timestamp) AS d_first_channel,
+  argMin(first_campaign, timestamp) AS d_first_campaign,
+  argMin(session_channel, timestamp) AS d_session_channel,
+  argMin(session_campaign, timestamp) AS d_campaign,
+  argMin(device_type, timestamp) AS d_device,
+  toUInt32(minIf(timestamp, ${p.awareness})) AS d_a,
+  toUInt32(minIf(timestamp, ${p.engagementEvent})) AS d_e_event,
+  ${pageMoment},
+  arrayReduce('min', arrayFilter(x -> x > 0, [d_e_event, d_e_pages])) AS d_e,
+  toUInt32(minIf(timestamp, ${p.transaction})) AS d_t,
+  groupUniqArrayIf(toUInt32(timestamp), ${p.retention}) AS d_r
+FROM ${tableOf(target)}
+WHERE ${eventConditions(target, scope)}
+GROUP BY anonymous_id`;
+}
+
+/** `db.events`, for scans that are duplicate-safe by construction (see the file comment). */
+export function tableOf(target: QueryTarget): string {
+  return `${sqlIdentifier(target.database)}.${sqlIdentifier(TABLES.events)}`;
 }
 
 /**
- * One row per (anonymous_id, session_id) with the first moment of each stage in it, as epoch
- * seconds (0: not in this session).
+ * One row per stitched person: entry attributes (from their earliest device activity), the
+ * first moment of each stage (0: never), and the moments that could count as a return.
+ */
+export function peopleSql(target: QueryTarget, scope: Scope, rules: StageRules): string {
+  const having = personConditions(scope);
+  return `SELECT
+  ${PERSON_EXPR} AS person,
+  max(id_user_id != '') AS identified,
+  argMin(d_first_channel, d_start) AS first_channel,
+  argMin(d_first_campaign, d_start) AS first_campaign,
+  argMin(d_session_channel, d_start) AS session_channel,
+  argMin(d_campaign, d_start) AS campaign,
+  argMin(d_device, d_start) AS device,
+  minIf(d_a, d_a > 0) AS a,
+  minIf(d_e, d_e > 0) AS e,
+  minIf(d_t, d_t > 0) AS t,
+  groupArrayArray(d_r) AS r_candidates
+FROM (
+${devicesSql(target, scope, rules)}
+) ANY LEFT JOIN (
+${identityMapSql(target)}
+) USING anonymous_id
+GROUP BY person${having ? `\nHAVING ${having}` : ''}`;
+}
+
+/**
+ * One row per (anonymous_id, session_id) of the deduplicated events: when the session started,
+ * its channel, the device's first touch, and its conversions as (epoch seconds, message_id,
+ * revenue) within `conversions`.
  */
 export function sessionsSql(
   target: QueryTarget,
   scope: Scope,
   rules: StageRules,
-  options: SessionOptions = {},
+  options: { conversions: { start: string; end: string }; range: { start: string; end: string } },
 ): string {
   const p = stagePredicates(rules);
-  const pagesOn = rules.engagement.minPageViewsPerSession > 0;
-  const pageMoment = pagesOn
-    ? `if(countIf(type = ${p.pageType}) >= ${p.minPageViews},
-      arraySort(groupArrayIf(toUInt32(timestamp), type = ${p.pageType}))[${p.minPageViews}],
-      toUInt32(0))`
-    : 'toUInt32(0)';
-  const conversions = options.conversions
-    ? `,
-  groupArrayIf(tuple(toUInt32(timestamp), message_id, revenue),
-    ${p.transaction}
-    AND timestamp >= toDateTime(${sqlString(options.conversions.start)})
-    AND timestamp < toDateTime(${sqlString(options.conversions.end)})) AS s_convs`
-    : '';
   return `SELECT
   anonymous_id,
   session_id,
   toUInt32(min(timestamp)) AS s_start,
   argMin(session_channel, timestamp) AS s_channel,
-  argMin(session_campaign, timestamp) AS s_campaign,
   argMin(first_channel, timestamp) AS s_first_channel,
   argMin(first_campaign, timestamp) AS s_first_campaign,
-  argMin(device_type, timestamp) AS s_device,
-  toUInt32(minIf(timestamp, ${p.awareness})) AS s_a,
-  toUInt32(minIf(timestamp, ${p.engagementEvent})) AS s_e_event,
-  ${pageMoment} AS s_e_pages,
-  arrayReduce('min', arrayFilter(x -> x > 0, [s_e_event, s_e_pages])) AS s_e,
-  toUInt32(minIf(timestamp, ${p.transaction})) AS s_t,
-  toUInt32(minIf(timestamp, ${p.retention})) AS s_r${conversions}
+  groupArrayIf(tuple(toUInt32(timestamp), message_id, revenue),
+    ${p.transaction}
+    AND timestamp >= toDateTime(${sqlString(options.conversions.start)})
+    AND timestamp < toDateTime(${sqlString(options.conversions.end)})) AS s_convs
 FROM (
 ${eventsSql(target, scope, SESSION_COLUMNS, { range: options.range })}
 )
 GROUP BY anonymous_id, session_id`;
 }
 
-/**
- * One row per stitched person: entry attributes (from their earliest session), first moment of
- * each stage (0: never), and the candidate return moments for retention.
- */
-export function peopleSql(
+/** Per stitched person: session touches in time order and conversions, for attribution. */
+export function touchPathsSql(
   target: QueryTarget,
   scope: Scope,
   rules: StageRules,
-  options: SessionOptions = {},
+  options: { conversions: { start: string; end: string }; range: { start: string; end: string } },
 ): string {
   const having = personConditions(scope);
-  const conversions = options.conversions
-    ? `,
-  arraySort(groupArray(tuple(s_start, s_channel))) AS touches,
-  groupArrayArray(s_convs) AS convs`
-    : '';
   return `SELECT
   ${PERSON_EXPR} AS person,
   max(id_user_id != '') AS identified,
   argMin(s_first_channel, s_start) AS first_channel,
   argMin(s_first_campaign, s_start) AS first_campaign,
-  argMin(s_channel, s_start) AS session_channel,
-  argMin(s_campaign, s_start) AS campaign,
-  argMin(s_device, s_start) AS device,
-  minIf(s_a, s_a > 0) AS a,
-  minIf(s_e, s_e > 0) AS e,
-  minIf(s_t, s_t > 0) AS t,
-  groupArrayIf(s_r, s_r > 0) AS r_candidates${conversions}
+  arraySort(groupArray(tuple(s_start, s_channel))) AS touches,
+  groupArrayArray(s_convs) AS convs
 FROM (
 ${sessionsSql(target, scope, rules, options)}
 ) ANY LEFT JOIN (
@@ -199,7 +250,8 @@ GROUP BY person${having ? `\nHAVING ${having}` : ''}`;
 
 /**
  * People with the stage they reached (`level` 1–4) and when, within `windowDays` of their
- * first awareness moment, each stage no earlier than the one before.
+ * first awareness moment, each stage no earlier than the one before. The return moment is the
+ * first retention-rule event on a UTC day at least `afterDays` after the first transaction's.
  */
 export function journeysSql(
   target: QueryTarget,
@@ -208,7 +260,7 @@ export function journeysSql(
   windowDays: number,
 ): string {
   const p = stagePredicates(rules);
-  const window = `${Math.trunc(windowDays) * 86400}`;
+  const window = sqlNumber(Math.trunc(windowDays) * 86400);
   return `SELECT
   person, identified, first_channel, session_channel, campaign, device, a, e, t,
   e > 0 AND e >= a AND e - a <= ${window} AS ok_e,

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { sqlNumber } from '../sql/escape.js';
-import { eventsSql, identityMapSql, journeysSql, PERSON_EXPR, type QueryTarget } from './base.js';
+import { identityMapSql, journeysSql, PERSON_EXPR, type QueryTarget, scanSql } from './base.js';
 import type { Scope } from './scope.js';
 import type { StageRules } from './stages.js';
 
@@ -31,7 +31,7 @@ const NEXT_MOMENT: Record<DropoffStage, string> = {
 
 export function dropoffSql(target: QueryTarget, q: DropoffQuery): string {
   const level = DROPOFF_STAGES.indexOf(q.stage) + 1;
-  const events = eventsSql(target, q.scope, [
+  const events = scanSql(target, q.scope, [
     'anonymous_id',
     'timestamp',
     'type',

@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import { sqlNumber } from '../sql/escape.js';
 import {
-  eventsSql,
   identityMapSql,
   PERSON_EXPR,
   personConditions,
   type QueryTarget,
+  scanSql,
 } from './base.js';
 import type { Scope } from './scope.js';
 import { type StageRules, stagePredicates } from './stages.js';
@@ -23,7 +23,7 @@ export interface RetentionQuery {
 
 export function retentionSql(target: QueryTarget, q: RetentionQuery): string {
   const p = stagePredicates(q.rules);
-  const events = eventsSql(target, q.scope, [
+  const events = scanSql(target, q.scope, [
     'anonymous_id',
     'timestamp',
     'type',

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import {
-  eventsSql,
   identifiedCondition,
   identityMapSql,
   PERSON_EXPR,
   type QueryTarget,
+  scanSql,
 } from './base.js';
 import type { Scope } from './scope.js';
 import { type StageRules, stagePredicates } from './stages.js';
@@ -30,7 +30,7 @@ export interface TrendsQuery {
 
 export function trendsSql(target: QueryTarget, q: TrendsQuery): string {
   const p = stagePredicates(q.rules);
-  const events = eventsSql(
+  const events = scanSql(
     target,
     q.scope,
     ['anonymous_id', 'session_id', 'timestamp', 'type', 'event', 'session_channel'],
