@@ -3,6 +3,7 @@
  * and the query side (read keys). Loaded from env `WAYMARK_PROJECTS` (JSON) or
  * `WAYMARK_PROJECTS_FILE` (path to a JSON file); exported as `@waymark/collector/projects`.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -126,6 +127,8 @@ export function loadProjects(
   return parseProjects(DEFAULT_PROJECTS, 'default projects');
 }
 
+const digest = (key: string) => createHash('sha256').update(key).digest('base64');
+
 /** Key → project lookups, built once. */
 export class ProjectRegistry {
   private readonly byWrite = new Map<string, ProjectConfig>();
@@ -138,7 +141,7 @@ export class ProjectRegistry {
     const origins = new Set<string>();
     for (const p of projects) {
       for (const k of p.writeKeys) this.byWrite.set(k, p);
-      for (const k of p.readKeys) this.byRead.set(k, p);
+      for (const k of p.readKeys) this.byRead.set(digest(k), p);
       if (!p.disabled) for (const o of p.allowedOrigins) origins.add(o);
     }
     this.anyOriginAllowed = origins.has('*');
@@ -149,8 +152,9 @@ export class ProjectRegistry {
     return this.byWrite.get(writeKey);
   }
 
+  /** Looked up by digest, so lookup timing says nothing about how much of a secret matched. */
   byReadKey(readKey: string): ProjectConfig | undefined {
-    return this.byRead.get(readKey);
+    return this.byRead.get(digest(readKey));
   }
 }
 
