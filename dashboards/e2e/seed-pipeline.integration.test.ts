@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@waymark/infra/browser';
 import { testServices, uniqueDatabase, uniqueTopic } from '@waymark/infra/test/context';
 import type { FastifyInstance } from 'fastify';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // Test harness by path: @waymark/infra does not export it as a package entry.
 import {
@@ -36,6 +38,7 @@ let collector: ServiceProcess;
 let processor: ServiceProcess;
 let collectorUrl: string;
 let app: FastifyInstance;
+let truth: GroundTruth | undefined;
 
 beforeAll(async () => {
   const port = await freePort();
@@ -104,7 +107,8 @@ it('answers exactly what the seeded journeys imply', { timeout: 120_000 }, async
   const summary = await runSeedCommand(args, env);
   expect(summary).toMatch(/^sent \d+ events for 300 people/);
   const sent = Number(/^sent (\d+)/.exec(summary)?.[1]);
-  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth;
+  const expected = JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth;
+  truth = expected;
 
   // Everything loaded, identity links included (an identify event per linked device).
   await eventually(
@@ -129,15 +133,15 @@ it('answers exactly what the seeded journeys imply', { timeout: 120_000 }, async
   // A second run with --if-empty sends nothing.
   expect(await runSeedCommand([...args, '--if-empty'], env)).toMatch(/already has events/);
 
-  const range = `from=${truth.range.from}&to=${truth.range.to}`;
+  const range = `from=${expected.range.from}&to=${expected.range.to}`;
   const funnel = await api<{
     total: { steps: { people: number }[] };
     groups: { key: string; steps: { people: number }[] }[];
   }>(`/api/v1/funnel?${range}&breakdown=first_channel`);
-  expect(funnel.total.steps.map((s) => s.people)).toEqual(truth.stages.total);
+  expect(funnel.total.steps.map((s) => s.people)).toEqual(expected.stages.total);
   expect(
     Object.fromEntries(funnel.groups.map((g) => [g.key, g.steps.map((s) => s.people)])),
-  ).toEqual(truth.stages.byFirstChannel);
+  ).toEqual(expected.stages.byFirstChannel);
 
   const attribution = await api<{
     conversions: number;
@@ -147,23 +151,65 @@ it('answers exactly what the seeded journeys imply', { timeout: 120_000 }, async
       models: Record<string, { conversions: number; revenue: number }>;
     }[];
   }>(`/api/v1/attribution?${range}&lookback=30&halfLife=7`);
-  expect(attribution.conversions).toBe(truth.conversions);
-  expect(attribution.revenue).toBeCloseTo(truth.revenue, 6);
+  expect(attribution.conversions).toBe(expected.conversions);
+  expect(attribution.revenue).toBeCloseTo(expected.revenue, 6);
   for (const model of MODELS) {
     for (const channel of attribution.channels) {
-      const expected = truth.attribution[model][channel.channel] ?? { conversions: 0, revenue: 0 };
+      const credit = expected.attribution[model][channel.channel] ?? { conversions: 0, revenue: 0 };
       expect(channel.models[model]?.conversions, `${model} ${channel.channel}`).toBeCloseTo(
-        expected.conversions,
+        credit.conversions,
         6,
       );
       expect(channel.models[model]?.revenue, `${model} ${channel.channel} revenue`).toBeCloseTo(
-        expected.revenue,
+        credit.revenue,
         6,
       );
     }
-    const credited = Object.keys(truth.attribution[model]).filter(
-      (c) => (truth.attribution[model][c]?.conversions ?? 0) > 0,
+    const credited = Object.keys(expected.attribution[model]).filter(
+      (c) => (expected.attribution[model][c]?.conversions ?? 0) > 0,
     );
     expect(attribution.channels.map((c) => c.channel)).toEqual(expect.arrayContaining(credited));
+  }
+});
+
+it('shows the seeded funnel in Chromium for a chosen range and channel', {
+  timeout: 60_000,
+}, async () => {
+  const seeded = truth;
+  if (!seeded) throw new Error('needs the seeded data of the test above');
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
+    await page.goto(`${base}/#key=rk_seed_reader`);
+    await page.waitForSelector(
+      '#funnel[data-state]:not([data-state="idle"]):not([data-state="loading"])',
+    );
+    await page.fill('#from', seeded.range.from);
+    await page.fill('#to', seeded.range.to);
+    await page.selectOption('#channel', 'paid');
+    for (const panel of ['funnel', 'dropoff', 'attribution', 'trends', 'retention']) {
+      await page.waitForSelector(`#${panel}[data-state="ready"]`);
+    }
+    const onScreen = await Promise.all(
+      ['awareness', 'engagement', 'transaction', 'retention'].map(async (stage) =>
+        Number(await page.textContent(`[data-testid="funnel-people-${stage}"]`)),
+      ),
+    );
+    const fromApi = await api<{ total: { steps: { people: number }[] } }>(
+      `/api/v1/funnel?from=${seeded.range.from}&to=${seeded.range.to}&channel=paid`,
+    );
+    expect(onScreen).toEqual(fromApi.total.steps.map((s) => s.people));
+    expect(onScreen).toEqual(seeded.stages.byFirstChannel.paid);
+    mkdirSync(new URL('../test-artifacts/', import.meta.url), { recursive: true });
+    await page.screenshot({
+      path: new URL('../test-artifacts/dashboard-seeded.png', import.meta.url).pathname,
+      fullPage: true,
+    });
+  } finally {
+    await browser.close();
   }
 });
