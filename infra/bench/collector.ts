@@ -1,0 +1,105 @@
+/**
+ * (1) Collector ingest: events/s and latency for batches of 1, 20 and 100 SDK-shaped events,
+ * full collector (validation, classification, Kafka acks=all) against a bare Fastify route that
+ * parses the same body (the framework ceiling), alternating in the same run.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../src/config.js';
+import { eventually, freePort } from '../src/test/processes.js';
+import { runLoad } from './load.js';
+import { batchBody } from './payload.js';
+import type { BenchContext, BenchRow } from './report-types.js';
+import { startCollector } from './services.js';
+import { median } from './stats.js';
+
+const BATCH_SIZES = [1, 20, 100] as const;
+const CONNECTIONS = 32;
+
+async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'infra/bench/bare-server.ts'), String(port)],
+    { stdio: ['ignore', 'ignore', 'inherit'], cwd: repoRoot },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => ((await fetch(`${url}/ready`)).ok ? true : undefined), {
+    timeoutMs: 30_000,
+    what: 'bare Fastify route',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function benchCollector(ctx: BenchContext): Promise<BenchRow[]> {
+  const seconds = ctx.quick ? 4 : 10;
+  const bare = await startBare();
+  const collector = await startCollector(ctx, `${ctx.runId}_collector`, {
+    COLLECTOR_MAX_IN_FLIGHT: '4096',
+  });
+  const rows: BenchRow[] = [];
+  try {
+    for (const size of BATCH_SIZES) {
+      const bodies = Array.from({ length: 256 }, (_, i) => batchBody(size, i * size));
+      const url = (base: string) => `${base}/v1/batch`;
+      // Warm both (JIT, Kafka connections, topic metadata); not measured.
+      await runLoad(url(bare.url), bodies, 1, CONNECTIONS);
+      await runLoad(url(collector.url), bodies, 1, CONNECTIONS);
+      const bareRuns: { rate: number; p50: number; p99: number }[] = [];
+      const fullRuns: typeof bareRuns = [];
+      let failures = 0;
+      for (let run = 0; run < ctx.runs; run++) {
+        const b = await runLoad(url(bare.url), bodies, seconds, CONNECTIONS);
+        const f = await runLoad(url(collector.url), bodies, seconds, CONNECTIONS);
+        failures += f.non2xx + f.errors;
+        bareRuns.push({ rate: b.okPerSecond * size, p50: b.p50Ms, p99: b.p99Ms });
+        fullRuns.push({ rate: f.okPerSecond * size, p50: f.p50Ms, p99: f.p99Ms });
+        ctx.log(
+          `collector batch=${size} run ${run + 1}: bare ${Math.round(b.okPerSecond * size)} ev/s, ` +
+            `collector ${Math.round(f.okPerSecond * size)} ev/s (${f.non2xx} non-2xx, ${f.errors} errors)`,
+        );
+      }
+      const rate = median(fullRuns.map((r) => r.rate));
+      const bareRate = median(bareRuns.map((r) => r.rate));
+      const target =
+        size === 20
+          ? {
+              target: '≥ 50,000 ev/s and ≥ 40 % of bare',
+              met: rate >= 50_000 && rate / bareRate >= 0.4,
+            }
+          : {};
+      rows.push({
+        bench: 'Collector ingest',
+        measure: `batch ${size}: events/s${failures > 0 ? ` (${failures} failed requests)` : ''}`,
+        value: rate,
+        unit: 'ev/s',
+        baseline: { name: 'bare Fastify route', value: bareRate },
+        ratio: rate / bareRate,
+        ...target,
+        runs: fullRuns.map((r) => r.rate),
+      });
+      for (const p of ['p50', 'p99'] as const) {
+        rows.push({
+          bench: 'Collector ingest',
+          measure: `batch ${size}: ${p} latency`,
+          value: median(fullRuns.map((r) => r[p])),
+          unit: 'ms',
+          baseline: { name: 'bare Fastify route', value: median(bareRuns.map((r) => r[p])) },
+          ratio: median(fullRuns.map((r) => r[p])) / median(bareRuns.map((r) => r[p])),
+          runs: fullRuns.map((r) => r[p]),
+        });
+      }
+    }
+  } finally {
+    await collector.stop();
+    await bare.stop();
+  }
+  return rows;
+}

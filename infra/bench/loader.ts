@@ -1,0 +1,151 @@
+/**
+ * (3) Loader: Kafka → ClickHouse events/s sustained by the processor (its defaults), against a
+ * raw `clickhouse-client` insert of the same rows as JSONEachRow (the storage ceiling).
+ *
+ * The topic is filled once through the real collector; each run then starts a processor with a
+ * new consumer group and a new database, and times the rows arriving (first row → last row, so
+ * the start-up — migrations, group join — is not counted as loading).
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { RESULTS_DIR } from './report.js';
+import type { BenchContext, BenchRow } from './report-types.js';
+import { sendEvents } from './send.js';
+import { benchClickHouse, startCollector, startProcessor } from './services.js';
+import { median } from './stats.js';
+
+async function count(ch: ClickHouseClient, database: string): Promise<number> {
+  try {
+    const rs = await ch.query({
+      query: `SELECT count() AS n FROM ${database}.events`,
+      format: 'JSONEachRow',
+    });
+    return Number(((await rs.json()) as { n: string }[])[0]?.n ?? 0);
+  } catch {
+    return 0; // the table does not exist yet: the processor is still migrating
+  }
+}
+
+async function timeProcessorLoad(
+  ctx: BenchContext,
+  ch: ClickHouseClient,
+  topic: string,
+  database: string,
+  total: number,
+): Promise<number> {
+  const processor = await startProcessor(ctx, topic, database, `${database}_group`);
+  try {
+    const deadline = Date.now() + (ctx.quick ? 120_000 : 600_000);
+    let first: { at: number; rows: number } | undefined;
+    for (;;) {
+      const rows = await count(ch, database);
+      const now = performance.now();
+      if (rows > 0 && !first) first = { at: now, rows };
+      if (rows >= total && first) return (rows - first.rows) / ((now - first.at) / 1000);
+      if (Date.now() > deadline)
+        throw new Error(`processor loaded ${rows} of ${total} rows in time`);
+      if (processor.child.exitCode !== null)
+        throw new Error(`processor exited: ${processor.output()}`);
+      await sleep(50);
+    }
+  } finally {
+    await processor.stop();
+  }
+}
+
+function run(cmd: string, args: string[], stdinFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd}: ${stderr.trim()}`)),
+    );
+    pipeline(createReadStream(stdinFile), child.stdin).catch(reject);
+  });
+}
+
+/** The storage ceiling: the same rows, inserted by ClickHouse's own client in one statement. */
+async function timeRawInsert(
+  ctx: BenchContext,
+  ch: ClickHouseClient,
+  source: string,
+  database: string,
+  file: string,
+): Promise<{ rate: number; command: string }> {
+  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  await ch.command({ query: `CREATE TABLE ${database}.events AS ${source}.events` });
+  const query = `INSERT INTO ${database}.events FORMAT JSONEachRow`;
+  const args = ['--port', String(ctx.clickhouseTcpPort), '--query', query];
+  const started = performance.now();
+  await run('clickhouse-client', args, file);
+  const seconds = (performance.now() - started) / 1000;
+  const rows = await count(ch, database);
+  return { rate: rows / seconds, command: `clickhouse-client ${args.join(' ')} < rows.jsonl` };
+}
+
+export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
+  const total = ctx.quick ? 100_000 : 300_000;
+  const topic = `${ctx.runId}_loader`;
+  const ch = benchClickHouse(ctx);
+  const dir = join(RESULTS_DIR, ctx.runId);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'rows.jsonl');
+  try {
+    const collector = await startCollector(ctx, topic);
+    try {
+      await sendEvents(collector.url, total);
+    } finally {
+      await collector.stop();
+    }
+    ctx.log(`loader: ${total} events in ${topic}`);
+    const processorRates: number[] = [];
+    const rawRates: number[] = [];
+    let rawCommand = '';
+    for (let i = 0; i < ctx.runs; i++) {
+      const db = `${ctx.runId}_load${i}`;
+      processorRates.push(await timeProcessorLoad(ctx, ch, topic, db, total));
+      if (i === 0) {
+        const rs = await ch.query({ query: `SELECT * FROM ${db}.events`, format: 'JSONEachRow' });
+        await pipeline(
+          rs.stream(),
+          async function* (source) {
+            for await (const rows of source) for (const row of rows) yield `${row.text}\n`;
+          },
+          createWriteStream(file),
+        );
+      }
+      const raw = await timeRawInsert(ctx, ch, db, `${ctx.runId}_raw${i}`, file);
+      rawRates.push(raw.rate);
+      rawCommand = raw.command;
+      ctx.log(
+        `loader run ${i + 1}: processor ${Math.round(processorRates[i] ?? 0)} rows/s, raw insert ${Math.round(raw.rate)} rows/s`,
+      );
+    }
+    const rate = median(processorRates);
+    const ceiling = median(rawRates);
+    return [
+      {
+        bench: 'Loader',
+        measure: `Kafka → ClickHouse, ${total.toLocaleString('en-US')} events`,
+        value: rate,
+        unit: 'ev/s',
+        baseline: { name: rawCommand.split(' --query')[0] ?? 'clickhouse-client', value: ceiling },
+        ratio: rate / ceiling,
+        target: '≥ 100,000 ev/s and ≥ 50 % of raw',
+        met: rate >= 100_000 && rate / ceiling >= 0.5,
+        runs: processorRates,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await ch.close();
+  }
+}
