@@ -6,13 +6,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadProjects } from '@waymark/collector/projects';
+import { TABLES } from '@waymark/processor/schema';
 import { CHANNELS } from '@waymark/sdk/wire';
 import { z } from 'zod';
 import { clickhouseClient } from '../clickhouse.js';
 import { loadDashboardsConfig } from '../config.js';
 import { generateDemo, seedOptionsSchema } from '../seed/generate.js';
 import { sendEvents } from '../seed/send.js';
-import { sqlString } from '../sql/escape.js';
+import { sqlIdentifier, sqlString } from '../sql/escape.js';
 import { UsageError } from './run.js';
 
 export const SEED_USAGE = `usage: waymark seed [options]
@@ -132,11 +133,25 @@ export async function runSeedCommand(
     const config = loadDashboardsConfig(env);
     const client = clickhouseClient(config);
     try {
+      // Before the processor's first start the table does not exist yet: that is empty too.
       const result = await client.query({
-        query: `SELECT count() AS n FROM ${config.clickhouse.database}.events WHERE project_id = ${sqlString(project.id)}`,
+        query: `SELECT count() AS n FROM system.tables
+                WHERE database = ${sqlString(config.clickhouse.database)} AND name = ${sqlString(TABLES.events)}`,
         format: 'JSONEachRow',
       });
-      const [row] = await result.json<{ n: string }>();
+      const [table] = await result.json<{ n: string }>();
+      const row =
+        Number(table?.n ?? 0) === 0
+          ? undefined
+          : (
+              await (
+                await client.query({
+                  query: `SELECT count() AS n FROM ${sqlIdentifier(config.clickhouse.database)}.${sqlIdentifier(TABLES.events)}
+                          WHERE project_id = ${sqlString(project.id)}`,
+                  format: 'JSONEachRow',
+                })
+              ).json<{ n: string }>()
+            )[0];
       if (Number(row?.n ?? 0) > 0) return `project ${project.id} already has events; not seeding`;
     } finally {
       await client.close();

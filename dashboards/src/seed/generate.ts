@@ -52,6 +52,7 @@ export type SeedOptions = z.output<typeof seedOptionsSchema>;
 
 const SITE = 'https://shop.example';
 const CAMPAIGNS = ['spring_sale', 'brand', 'retarget'];
+const LANDING_PAGES = ['/', '/', '/sale', '/blog/tent-guide', '/products/tent'];
 const PRODUCTS = ['/products/boots', '/products/jacket', '/products/tent', '/products/stove'];
 const USER_AGENTS = {
   desktop:
@@ -187,7 +188,7 @@ export function generateDemo(options: SeedOptions): Demo {
 
     const main = `${person}-a`;
     const s1 = session(landing, main, firstTouch, firstTouch, USER_AGENTS[device]);
-    s1.emit({ type: 'page', name: 'Home' }, '/');
+    s1.emit({ type: 'page', name: 'Landing' }, random.pick(LANDING_PAGES));
     if (!random.chance(options.rates.engagement)) {
       journeys.push(journey);
       continue;
