@@ -6,21 +6,14 @@ import { z } from 'zod';
 import { MODELS } from './attribution.js';
 import { BREAKDOWNS } from './breakdown.js';
 import { DROPOFF_STAGES } from './dropoff.js';
-import { refineRange, scopeFields } from './scope.js';
+import { commaList, refineRange, scopeFields } from './scope.js';
 import { INTERVALS } from './trends.js';
 
 const days = (max: number, fallback: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
 
 const listOf = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((v) =>
-      (v === undefined ? [] : Array.isArray(v) ? v : v.split(','))
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
-    )
+  commaList
     .pipe(z.array(z.enum(values, `one of ${values.join(', ')}`)))
     .transform((list) => (list.length === 0 ? [...values] : [...new Set(list)]));
 

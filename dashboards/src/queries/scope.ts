@@ -19,27 +19,22 @@ const isoDate = z
     'not a calendar date',
   );
 
-/** A comma-separated list (or repeated parameter) of free-text values, each bounded. */
-const textList = (what: string) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((v) =>
-      (v === undefined ? [] : Array.isArray(v) ? v : v.split(','))
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
-    )
-    .pipe(z.array(z.string().max(200, `each ${what} at most 200 characters`)).max(50));
-
-const channelList = z
+/** A list given as `a,b`, as a repeated parameter / flag, or both: trimmed, blanks dropped. */
+export const commaList = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) =>
-    (v === undefined ? [] : Array.isArray(v) ? v : v.split(','))
+    (v === undefined ? [] : Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
       .map((s) => s.trim())
       .filter((s) => s.length > 0),
-  )
-  .pipe(z.array(z.enum(CHANNELS, `one of ${CHANNELS.join(', ')}`)));
+  );
+
+/** A list of free-text values, each bounded. */
+const textList = (what: string) =>
+  commaList.pipe(z.array(z.string().max(200, `each ${what} at most 200 characters`)).max(50));
+
+const channelList = commaList.pipe(z.array(z.enum(CHANNELS, `one of ${CHANNELS.join(', ')}`)));
 
 export const scopeFields = {
   /** First day, inclusive (UTC). */
