@@ -4,10 +4,11 @@
  * (`count(), uniqExact(anonymous_id)`), the least any per-person question must read.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
 import { eventually } from '../src/test/processes.js';
 import { PROJECT_ID, READ_KEY } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
-import { SEED_RANGE, seedSql } from './seed-sql.js';
+import { SEED_RANGE, seededPeople, seedSql } from './seed-sql.js';
 import {
   benchClickHouse,
   type RunningService,
@@ -24,13 +25,27 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   return performance.now() - started;
 }
 
-async function ask(api: RunningService, question: string): Promise<void> {
+async function ask(api: RunningService, question: string): Promise<unknown> {
   const qs = new URLSearchParams(SEED_RANGE).toString();
   const res = await fetch(`${api.url}/api/v1/${question}?${qs}`, {
     headers: { authorization: `Bearer ${READ_KEY}` },
   });
   const body = await res.text();
   if (!res.ok) throw new Error(`${question}: ${res.status} ${body.slice(0, 300)}`);
+  return JSON.parse(body) as unknown;
+}
+
+const funnelAnswer = z.object({
+  total: z.object({ steps: z.array(z.object({ stage: z.string(), people: z.number() })).min(4) }),
+});
+
+/** A fast answer over the wrong rows proves nothing: check the funnel sees the seeded people. */
+function checkFunnel(answer: unknown, events: number): void {
+  const steps = funnelAnswer.parse(answer).total.steps;
+  const [aware, , transaction] = steps;
+  if (aware?.people !== seededPeople(events) || !transaction || transaction.people === 0) {
+    throw new Error(`funnel over the seeded data is wrong: ${JSON.stringify(steps)}`);
+  }
 }
 
 async function migrate(ctx: BenchContext, ch: ClickHouseClient, database: string): Promise<void> {
@@ -72,12 +87,15 @@ export async function benchQueries(ctx: BenchContext): Promise<BenchRow[]> {
           await rs.json();
         };
         await scan();
+        checkFunnel(await ask(api, 'funnel'), size);
         for (const q of QUESTIONS) await ask(api, q); // warm caches once, not measured
         const scans: number[] = [];
         const times: Record<string, number[]> = Object.fromEntries(QUESTIONS.map((q) => [q, []]));
         for (let i = 0; i < reps; i++) {
           scans.push(await timed(scan));
-          for (const q of QUESTIONS) times[q]?.push(await timed(() => ask(api, q)));
+          for (const q of QUESTIONS) {
+            times[q]?.push(await timed(() => ask(api, q).then(() => undefined)));
+          }
         }
         const label = `${size / 1_000_000} M events`;
         for (const q of QUESTIONS) {

@@ -11,6 +11,9 @@ import { PROJECT_ID } from './payload.js';
 
 export const SEED_RANGE = { from: '2026-09-01', to: '2026-10-30' } as const;
 
+/** Ten events per person. */
+export const seededPeople = (events: number): number => Math.max(1, Math.floor(events / 10));
+
 /** SQL for each column we fill; typed against the schema contract so a renamed column fails. */
 function columnExpressions(people: number): Partial<Record<keyof EventRow, string>> {
   const person = `(number % ${people})`;
@@ -44,7 +47,7 @@ function columnExpressions(people: number): Partial<Record<keyof EventRow, strin
 }
 
 export function seedSql(database: string, events: number): string {
-  const exprs = Object.entries(columnExpressions(Math.max(1, Math.floor(events / 10))));
+  const exprs = Object.entries(columnExpressions(seededPeople(events)));
   return `INSERT INTO ${database}.events (${exprs.map(([c]) => c).join(', ')})
     SELECT ${exprs.map(([, e]) => e).join(', ')} FROM numbers(${events})`;
 }
