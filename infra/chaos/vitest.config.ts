@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// The chaos test brings up its own Kafka + ClickHouse (it stops and restarts them), so it needs
+// none of the root config's global setup: `vitest run --config infra/chaos/vitest.config.ts`.
+export default defineConfig({
+  test: {
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    include: ['**/*.test.ts'],
+    testTimeout: 3_600_000,
+    hookTimeout: 300_000,
+  },
+});
