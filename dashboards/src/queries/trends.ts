@@ -37,22 +37,39 @@ export function trendsSql(target: QueryTarget, q: TrendsQuery): string {
     { firstTouchOnEvents: true },
   );
   const identified = identifiedCondition(q.scope, "(id_user_id != '')");
+  // Sets per (bucket, channel) first, then each set merged into its channel and into the
+  // all-channels total: the doubling for the total happens on a few hundred states, not on
+  // every event (uniqExact states merge exactly; a person in two channels counts once in all).
   return `SELECT
   toString(bucket) AS bucket,
-  channel,
-  uniqExact(${PERSON_EXPR}) AS people,
-  uniqExact(anonymous_id, session_id) AS sessions,
-  uniqExactIf(message_id, ${p.transaction}) AS conversions
+  if(total = 1, '', session_channel) AS channel,
+  uniqExactMerge(people_set) AS people,
+  uniqExactMerge(sessions_set) AS sessions,
+  uniqExactMerge(conversions_set) AS conversions
 FROM (
-  SELECT ${BUCKET[q.interval]} AS bucket, session_channel, anonymous_id, session_id, message_id, type, event
+  SELECT
+    bucket,
+    session_channel,
+    uniqExactState(${PERSON_EXPR}) AS people_set,
+    uniqExactState(cityHash64(anonymous_id, session_id)) AS sessions_set,
+    uniqExactStateIf(message_id, ${p.transaction}) AS conversions_set
   FROM (
+    SELECT ${BUCKET[q.interval]} AS bucket, session_channel, anonymous_id, session_id, message_id, type, event
+    FROM (
 ${events}
-  )
-) ANY LEFT JOIN (
+    )
+  ) ANY LEFT JOIN (
 ${identityMapSql(target)}
-) USING anonymous_id
+  ) USING anonymous_id
+${
+  identified
+    ? `  WHERE ${identified}
+`
+    : ''
+}  GROUP BY bucket, session_channel
+)
 ARRAY JOIN [0, 1] AS total
-${identified ? `WHERE ${identified}\n` : ''}GROUP BY bucket, if(total = 1, '', session_channel) AS channel
+GROUP BY bucket, channel
 ORDER BY bucket, channel`;
 }
 
