@@ -159,7 +159,7 @@ export function devicesSql(target: QueryTarget, scope: Scope, rules: StageRules)
   ${pageMoment},
   arrayReduce('min', arrayFilter(x -> x > 0, [d_e_event, d_e_pages])) AS d_e,
   toUInt32(minIf(timestamp, ${p.transaction})) AS d_t,
-  groupUniqArrayIf(toUInt32(timestamp), ${p.retention}) AS d_r
+  groupArrayIf(toUInt32(timestamp), ${p.retention}) AS d_r
 FROM ${tableOf(target)}
 WHERE ${eventConditions(target, scope)}
 GROUP BY anonymous_id`;
