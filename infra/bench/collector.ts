@@ -5,13 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { median } from '../src/bench/stats.js';
 import { repoRoot } from '../src/config.js';
 import { eventually, freePort } from '../src/test/processes.js';
 import { runLoad } from './load.js';
 import { batchBody } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
 import { startCollector } from './services.js';
-import { median } from './stats.js';
 
 const BATCH_SIZES = [1, 20, 100] as const;
 const CONNECTIONS = 32;

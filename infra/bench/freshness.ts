@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { percentile } from '../src/bench/stats.js';
 import { batchBody, sdkEvent, WRITE_KEY } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
 import { benchClickHouse, startCollector, startProcessor } from './services.js';
-import { percentile } from './stats.js';
 
 const BACKGROUND_EVENTS_PER_SECOND = 2000;
 const PROBE_EVERY_MS = 200;

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { median } from '../src/bench/stats.js';
 import { RESULTS_DIR } from './report.js';
 import type { BenchContext, BenchRow } from './report-types.js';
 import { sendEvents } from './send.js';
 import { benchClickHouse, startCollector, startProcessor } from './services.js';
-import { median } from './stats.js';
 
 async function count(ch: ClickHouseClient, database: string): Promise<number> {
   try {

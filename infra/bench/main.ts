@@ -8,8 +8,8 @@
  * removed at the end.
  */
 import { randomBytes } from 'node:crypto';
+import { BENCHES, type BenchName, parseBenchArgs, USAGE, UsageError } from '../src/bench/args.js';
 import { loadStackConfig } from '../src/config.js';
-import { BENCHES, type BenchName, parseBenchArgs, USAGE, UsageError } from './args.js';
 import { benchCollector } from './collector.js';
 import { benchFreshness } from './freshness.js';
 import { benchLoader } from './loader.js';

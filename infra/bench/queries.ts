@@ -5,6 +5,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { percentile } from '../src/bench/stats.js';
 import { eventually } from '../src/test/processes.js';
 import { PROJECT_ID, READ_KEY } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
@@ -15,7 +16,6 @@ import {
   startDashboards,
   startProcessor,
 } from './services.js';
-import { percentile } from './stats.js';
 
 const QUESTIONS = ['funnel', 'dropoff', 'attribution'] as const;
 

@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['**/*.test.ts'],
+    // Each file runs its own Kafka + ClickHouse: one at a time on a 2-core machine.
+    fileParallelism: false,
     testTimeout: 3_600_000,
     hookTimeout: 300_000,
   },
