@@ -6,7 +6,7 @@
  * `WAYMARK_PROJECTS` JSON or `WAYMARK_PROJECTS_FILE`). Stage rules per project come from
  * `WAYMARK_STAGE_RULES` (JSON object: project id → rules), defaults otherwise.
  */
-import { loadProjects, ProjectsConfigError } from '@waymark/collector/projects';
+import { loadProjects, type ProjectConfig, ProjectsConfigError } from '@waymark/collector/projects';
 import { z } from 'zod';
 import { DEFAULT_STAGE_RULES, type StageRules, stageRulesSchema } from './queries/stages.js';
 
@@ -36,12 +36,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export interface DashboardProject {
-  readonly id: string;
-  readonly readKeys: readonly string[];
-  readonly disabled: boolean;
-  readonly rules: StageRules;
-}
+/** A project as the collector defines it, plus its stage rules. */
+export type DashboardProject = ProjectConfig & { readonly rules: StageRules };
 
 export interface DashboardsConfig {
   readonly host: string;
@@ -99,14 +95,7 @@ export function loadDashboardsConfig(
       password: e.CLICKHOUSE_PASSWORD,
     }),
     projects: Object.freeze(
-      projects.map((p) =>
-        Object.freeze({
-          id: p.id,
-          readKeys: Object.freeze([...p.readKeys]),
-          disabled: p.disabled,
-          rules: rules[p.id] ?? DEFAULT_STAGE_RULES,
-        }),
-      ),
+      projects.map((p) => Object.freeze({ ...p, rules: rules[p.id] ?? DEFAULT_STAGE_RULES })),
     ),
     logLevel: e.LOG_LEVEL,
   });

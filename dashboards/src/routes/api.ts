@@ -1,4 +1,5 @@
 /** `/api/v1/<question>`: read-key auth, zod-validated parameters, JSON answers. */
+import { ProjectRegistry } from '@waymark/collector/projects';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DashboardProject, DashboardsConfig } from '../config.js';
 import { WaymarkHttpError } from '../errors.js';
@@ -12,14 +13,15 @@ export interface ApiOptions {
 }
 
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, { config, queries }) => {
-  const byKey = new Map<string, DashboardProject>();
-  for (const project of config.projects)
-    for (const key of project.readKeys) byKey.set(key, project);
+  // The collector's registry looks read keys up by digest (timing says nothing about a guess).
+  const registry = new ProjectRegistry(config.projects);
+  const byId = new Map(config.projects.map((p) => [p.id, p]));
 
   const projectOf = (request: FastifyRequest): DashboardProject => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const project = match?.[1] ? byKey.get(match[1]) : undefined;
+    const found = match?.[1] ? registry.byReadKey(match[1]) : undefined;
+    const project = found ? byId.get(found.id) : undefined;
     if (!project) {
       throw new WaymarkHttpError(
         'WAYMARK_ERR_UNAUTHORIZED',
