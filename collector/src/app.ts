@@ -12,6 +12,7 @@ import { type CollectorMetrics, createMetrics } from './metrics.js';
 import { ProjectRegistry } from './projects.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { opsRoutes } from './routes/ops.js';
+import { scriptRoute } from './routes/script.js';
 
 export interface CollectorDeps {
   sink: EventSink;
@@ -134,5 +135,6 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
     });
   });
   app.register(opsRoutes, { sink: deps.sink, metrics });
+  app.register(scriptRoute);
   return app;
 }

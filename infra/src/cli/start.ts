@@ -1,6 +1,8 @@
 /**
- * `npm start`: the local stack plus the Waymark services in the foreground. Ctrl-C stops the
- * services (each drains and exits); Kafka and ClickHouse keep running until `npm run stack:down`.
+ * `npm start`: the local stack plus the Waymark services in the foreground, and demo journeys
+ * seeded through the collector into an empty project (`npm start -- --no-seed` or WAYMARK_SEED=0
+ * to skip). Ctrl-C stops the services (each drains and exits); Kafka and ClickHouse keep
+ * running until `npm run stack:down`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -8,7 +10,7 @@ import { loadStackConfig, repoRoot } from '../config.js';
 import { stackUp } from '../stack.js';
 import { runCli } from './run-cli.js';
 
-const SERVICES = ['collector', 'processor'] as const;
+const SERVICES = ['collector', 'processor', 'dashboards'] as const;
 
 runCli(async () => {
   const endpoints = await stackUp(loadStackConfig());
@@ -29,6 +31,26 @@ runCli(async () => {
   console.log(`clickhouse  ${endpoints.clickhouseUrl}`);
   console.log(`collector   http://127.0.0.1:${collectorPort}/v1/batch  (write key wk_demo_local)`);
   console.log('processor   loading Kafka → ClickHouse database "waymark"');
+  console.log(
+    `dashboards  http://127.0.0.1:${process.env.DASHBOARDS_PORT ?? '8789'}/#key=rk_demo_local`,
+  );
+  if (!process.argv.includes('--no-seed') && process.env.WAYMARK_SEED !== '0') {
+    // Demo journeys go through the real collector, and only into a project with no events yet.
+    const seeder = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'dashboards', 'dist', 'cli.js'),
+        'seed',
+        '--if-empty',
+        '--collector',
+        `http://127.0.0.1:${collectorPort}`,
+      ],
+      { env, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    seeder.once('exit', (code) => {
+      if (code !== 0) console.error('waymark: demo seeding failed; the services keep running');
+    });
+  }
   console.log('Ctrl-C stops the services; `npm run stack:down` stops Kafka and ClickHouse.');
 
   let stopping = false;
