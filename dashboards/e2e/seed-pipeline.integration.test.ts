@@ -8,12 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // Test harness by path: @waymark/infra does not export it as a package entry.
-import {
-  eventually,
-  freePort,
-  type ServiceProcess,
-  startService,
-} from '../../infra/src/test/processes.js';
+import { eventually, type Pipeline, startPipeline } from '../../infra/src/test/processes.js';
 import { buildApp } from '../src/app.js';
 import { runSeedCommand } from '../src/cli/seed.js';
 import { loadDashboardsConfig } from '../src/config.js';
@@ -34,32 +29,14 @@ const clickhouse = createClient({
   log: { level: ClickHouseLogLevel.OFF },
 });
 const truthFile = join(mkdtempSync(join(tmpdir(), 'waymark-seed-')), 'truth.json');
-let collector: ServiceProcess;
-let processor: ServiceProcess;
+let pipeline: Pipeline;
 let collectorUrl: string;
 let app: FastifyInstance;
 let truth: GroundTruth | undefined;
 
 beforeAll(async () => {
-  const port = await freePort();
-  collectorUrl = `http://127.0.0.1:${port}`;
-  const common = { KAFKA_BROKERS: services.kafkaBrokers.join(','), KAFKA_EVENTS_TOPIC: topic };
-  collector = startService('collector', {
-    ...common,
-    COLLECTOR_PORT: String(port),
-    KAFKA_TOPIC_PARTITIONS: '2',
-    WAYMARK_PROJECTS: projects,
-  });
-  processor = startService('processor', {
-    ...common,
-    KAFKA_CONSUMER_GROUP: `${topic}-loader`,
-    CLICKHOUSE_URL: services.clickhouseUrl,
-    CLICKHOUSE_DATABASE: database,
-    PROCESSOR_PORT: String(await freePort()),
-  });
-  await eventually(async () => ((await fetch(`${collectorUrl}/health`)).ok ? true : undefined), {
-    what: `collector /health (${collector.output()})`,
-  });
+  pipeline = await startPipeline({ topic, database, projects });
+  collectorUrl = pipeline.collectorUrl;
   const config = loadDashboardsConfig({
     CLICKHOUSE_URL: services.clickhouseUrl,
     CLICKHOUSE_DATABASE: database,
@@ -70,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await Promise.all([collector?.stop(), processor?.stop()]);
+  await pipeline?.stop();
   await clickhouse.close();
 });
 
@@ -126,7 +103,7 @@ it('answers exactly what the seeded journeys imply', { timeout: 120_000 }, async
     {
       timeoutMs: 90_000,
       intervalMs: 500,
-      what: `${sent} events in ClickHouse (processor: ${processor.output()})`,
+      what: `${sent} events in ClickHouse (processor: ${pipeline.processor.output()})`,
     },
   );
 

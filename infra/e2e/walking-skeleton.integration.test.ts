@@ -1,42 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testClickHouse, testServices, uniqueDatabase, uniqueTopic } from '../src/test/context.js';
-import { eventually, freePort, type ServiceProcess, startService } from '../src/test/processes.js';
+import { testClickHouse, uniqueDatabase, uniqueTopic } from '../src/test/context.js';
+import { eventually, type Pipeline, startPipeline } from '../src/test/processes.js';
 
 // One batch over HTTP → collector → real Kafka → processor → real ClickHouse, read back.
-const services = testServices();
 const topic = uniqueTopic('skeleton');
 const database = uniqueDatabase('skeleton');
 const writeKey = 'wk_skeleton_test';
 const clickhouse = testClickHouse();
-let collector: ServiceProcess;
-let processor: ServiceProcess;
+let pipeline: Pipeline;
 let collectorUrl: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  collectorUrl = `http://127.0.0.1:${port}`;
-  const common = { KAFKA_BROKERS: services.kafkaBrokers.join(','), KAFKA_EVENTS_TOPIC: topic };
-  collector = startService('collector', {
-    ...common,
-    COLLECTOR_PORT: String(port),
-    KAFKA_TOPIC_PARTITIONS: '2',
-    WAYMARK_PROJECTS: JSON.stringify([{ id: 'skeleton', writeKey }]),
+  pipeline = await startPipeline({
+    topic,
+    database,
+    projects: JSON.stringify([{ id: 'skeleton', writeKey }]),
   });
-  await eventually(async () => ((await fetch(`${collectorUrl}/health`)).ok ? true : undefined), {
-    what: `collector /health (${collector.output()})`,
-  });
-  processor = startService('processor', {
-    ...common,
-    KAFKA_CONSUMER_GROUP: `${topic}-loader`,
-    CLICKHOUSE_URL: services.clickhouseUrl,
-    CLICKHOUSE_DATABASE: database,
-    PROCESSOR_PORT: String(await freePort()),
-  });
+  collectorUrl = pipeline.collectorUrl;
 });
 
 afterAll(async () => {
-  await Promise.all([collector?.stop(), processor?.stop()]);
+  await pipeline?.stop();
   await clickhouse.close();
 });
 
@@ -80,7 +65,7 @@ it('stores every event of a batch sent over HTTP, once', async () => {
       const found = await result.json<Record<string, string>>();
       return found.length >= 2 ? found : undefined;
     },
-    { what: `rows in ClickHouse (processor: ${processor.output()})` },
+    { what: `rows in ClickHouse (processor: ${pipeline.processor.output()})` },
   );
   expect(rows).toEqual([
     {

@@ -4,6 +4,7 @@ import { ensureDebianPackage } from './apt.js';
 import { repoRoot, type StackConfig } from './config.js';
 import {
   assertPortFree,
+  daemonStatus,
   fillTemplate,
   runningPid,
   type ServiceStatus,
@@ -61,14 +62,7 @@ function writeConfig(config: StackConfig): string {
 
 export function clickhouseStatus(config: StackConfig): ServiceStatus {
   const paths = clickhousePaths(config);
-  const pid = runningPid(paths.pidFile);
-  return {
-    name: 'clickhouse',
-    running: pid !== undefined,
-    ...(pid !== undefined ? { pid } : {}),
-    address: clickhouseUrl(config),
-    logFile: paths.logFile,
-  };
+  return daemonStatus('clickhouse', paths.pidFile, clickhouseUrl(config), paths.logFile);
 }
 
 /** Idempotent: installs the Debian package when missing, starts the server, waits for /ping. */

@@ -14,6 +14,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot, type StackConfig, StackError } from './config.js';
 import {
   assertPortFree,
+  daemonStatus,
   fillTemplate,
   requireCommand,
   runningPid,
@@ -168,14 +169,7 @@ export function kafkaBrokers(config: StackConfig): string {
 
 export function kafkaStatus(config: StackConfig): ServiceStatus {
   const paths = kafkaPaths(config);
-  const pid = runningPid(paths.pidFile);
-  return {
-    name: 'kafka',
-    running: pid !== undefined,
-    ...(pid !== undefined ? { pid } : {}),
-    address: kafkaBrokers(config),
-    logFile: paths.logFile,
-  };
+  return daemonStatus('kafka', paths.pidFile, kafkaBrokers(config), paths.logFile);
 }
 
 /** Idempotent: fetches jars, formats storage, starts the broker, waits until topics can be created. */

@@ -22,6 +22,23 @@ export interface ServiceStatus {
   logFile: string;
 }
 
+/** The status of a daemon the repo starts, from its pid file. */
+export function daemonStatus(
+  name: string,
+  pidFile: string,
+  address: string,
+  logFile: string,
+): ServiceStatus {
+  const pid = runningPid(pidFile);
+  return {
+    name,
+    running: pid !== undefined,
+    ...(pid !== undefined ? { pid } : {}),
+    address,
+    logFile,
+  };
+}
+
 /** True when a process with this pid exists (signal 0 probes without touching it). */
 export function isAlive(pid: number): boolean {
   try {

@@ -69,3 +69,51 @@ export async function eventually<T>(
     `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
   );
 }
+
+export interface Pipeline {
+  collector: ServiceProcess;
+  processor: ServiceProcess;
+  collectorUrl: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The built collector and processor as child processes on a topic and database of the test's
+ * own, on the test services; resolves once the collector answers /health.
+ */
+export async function startPipeline(opts: {
+  topic: string;
+  database: string;
+  /** The collector's WAYMARK_PROJECTS (JSON). */
+  projects: string;
+}): Promise<Pipeline> {
+  const { KAFKA_BROKERS = '', CLICKHOUSE_URL = '' } = process.env;
+  const port = await freePort();
+  const collectorUrl = `http://127.0.0.1:${port}`;
+  const common = { KAFKA_BROKERS, KAFKA_EVENTS_TOPIC: opts.topic };
+  const collector = startService('collector', {
+    ...common,
+    COLLECTOR_PORT: String(port),
+    KAFKA_TOPIC_PARTITIONS: '2',
+    WAYMARK_PROJECTS: opts.projects,
+  });
+  const processor = startService('processor', {
+    ...common,
+    KAFKA_CONSUMER_GROUP: `${opts.topic}-loader`,
+    CLICKHOUSE_URL,
+    CLICKHOUSE_DATABASE: opts.database,
+    PROCESSOR_PORT: String(await freePort()),
+  });
+  const stop = async () => {
+    await Promise.all([collector.stop(), processor.stop()]);
+  };
+  try {
+    await eventually(async () => ((await fetch(`${collectorUrl}/health`)).ok ? true : undefined), {
+      what: `collector /health (${collector.output()})`,
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { collector, processor, collectorUrl, stop };
+}
