@@ -1,25 +1,31 @@
 /**
  * (5) Freshness: from the moment a client sends an event to the collector until the event is
- * readable in the events table the query API reads, under steady background load (SDK-sized
+ * counted by the funnel API (GET /api/v1/funnel filtered by the probe's own campaign), under steady background load (SDK-sized
  * batches of 20). Probes are single-event batches with known messageIds.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import { percentile } from '../src/bench/stats.js';
-import { batchBody, sdkEvent, WRITE_KEY } from './payload.js';
+import { batchBody, READ_KEY, sdkEvent, WRITE_KEY } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
-import { benchClickHouse, startCollector, startProcessor } from './services.js';
+import { startCollector, startDashboards, startProcessor } from './services.js';
 
 const BACKGROUND_EVENTS_PER_SECOND = 2000;
 const PROBE_EVERY_MS = 200;
+const funnelPeople = z.object({
+  total: z.object({ steps: z.array(z.object({ people: z.number() })) }),
+});
+const day = (offset: number) =>
+  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 export async function benchFreshness(ctx: BenchContext): Promise<BenchRow[]> {
   const probes = ctx.quick ? 50 : 150;
   const topic = `${ctx.runId}_fresh`;
   const db = `${ctx.runId}_fresh`;
-  const ch = benchClickHouse(ctx);
   const collector = await startCollector(ctx, topic);
   const processor = await startProcessor(ctx, topic, db, `${db}_group`);
+  const api = await startDashboards(ctx, db);
   let loading = true;
   const background = (async () => {
     // 20-event batches at a steady rate: 100 requests/s for 2,000 events/s.
@@ -50,7 +56,22 @@ export async function benchFreshness(ctx: BenchContext): Promise<BenchRow[]> {
         throw new Error(`only ${latencies.length} of ${probes} probes became visible`);
       if (sent < probes && performance.now() - lastProbe >= PROBE_EVERY_MS) {
         lastProbe = performance.now();
-        const event = { ...sdkEvent(sent, randomUUID()), messageId: `probe-${randomUUID()}` };
+        // A new person whose first touch carries a campaign of its own: the funnel filtered by
+        // that campaign counts 1 person once the event is visible, 0 before.
+        const campaign = `probe_${randomUUID().replaceAll('-', '')}`;
+        const landing = `https://shop.example/?utm_source=probe&utm_medium=email&utm_campaign=${campaign}`;
+        const base = sdkEvent(0, randomUUID());
+        const event = {
+          ...base,
+          context: {
+            page: { url: landing, path: '/', referrer: '' },
+            waymark: {
+              sessionId: campaign,
+              sessionTouch: { url: landing, referrer: '' },
+              firstTouch: { url: landing, referrer: '' },
+            },
+          },
+        };
         const at = performance.now();
         sent++;
         void fetch(`${collector.url}/v1/batch`, {
@@ -59,41 +80,35 @@ export async function benchFreshness(ctx: BenchContext): Promise<BenchRow[]> {
           body: JSON.stringify({ writeKey: WRITE_KEY, batch: [event] }),
         }).then(async (r) => {
           await r.arrayBuffer();
-          if (r.ok) pending.set(event.messageId, at);
+          if (r.ok) pending.set(campaign, at);
         });
       }
-      if (pending.size > 0) {
-        const ids = [...pending.keys()].map((id) => `'${id}'`).join(',');
-        try {
-          const rs = await ch.query({
-            query: `SELECT DISTINCT message_id FROM ${db}.events WHERE message_id IN (${ids})`,
-            format: 'JSONEachRow',
+      await Promise.all(
+        [...pending].map(async ([campaign, at]) => {
+          const qs = new URLSearchParams({ from: day(-1), to: day(1), campaign });
+          const res = await fetch(`${api.url}/api/v1/funnel?${qs}`, {
+            headers: { authorization: `Bearer ${READ_KEY}` },
           });
-          const now = performance.now();
-          for (const { message_id } of (await rs.json()) as { message_id: string }[]) {
-            const at = pending.get(message_id);
-            if (at !== undefined) latencies.push(now - at);
-            pending.delete(message_id);
-          }
-        } catch {
-          // the table is created by the processor at start; keep polling
-        }
-      }
-      await sleep(25);
+          if (!res.ok) return void (await res.arrayBuffer()); // table not created yet: keep polling
+          const people = funnelPeople.parse(await res.json()).total.steps[0]?.people ?? 0;
+          if (people > 0 && pending.delete(campaign)) latencies.push(performance.now() - at);
+        }),
+      );
+      await sleep(50);
     }
   } finally {
     loading = false;
     await background;
+    await api.stop();
     await processor.stop();
     await collector.stop();
-    await ch.close();
   }
   ctx.log(
     `freshness: p50 ${Math.round(percentile(latencies, 50))} ms, p95 ${Math.round(percentile(latencies, 95))} ms`,
   );
   return [50, 95].map((p) => ({
     bench: 'Freshness',
-    measure: `send → queryable, p${p} (${probes} probes, ${BACKGROUND_EVENTS_PER_SECOND} ev/s load)`,
+    measure: `send → in funnel API, p${p} (${probes} probes, ${BACKGROUND_EVENTS_PER_SECOND} ev/s load)`,
     value: percentile(latencies, p),
     unit: 'ms',
     ...(p === 95 ? { target: '≤ 2,000 ms', met: percentile(latencies, 95) <= 2000 } : {}),
