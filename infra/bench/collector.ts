@@ -97,9 +97,50 @@ export async function benchCollector(ctx: BenchContext): Promise<BenchRow[]> {
         });
       }
     }
+    rows.push(await uncompressedVariant(ctx, bare.url, seconds));
   } finally {
     await collector.stop();
     await bare.stop();
   }
   return rows;
+}
+
+/**
+ * Diagnostic: the same batch-20 load through a collector that produces uncompressed (its
+ * KAFKA_COMPRESSION=none), to show how much of the gap to the framework ceiling is gzip.
+ */
+async function uncompressedVariant(
+  ctx: BenchContext,
+  bareUrl: string,
+  seconds: number,
+): Promise<BenchRow> {
+  const collector = await startCollector(ctx, `${ctx.runId}_collector_plain`, {
+    COLLECTOR_MAX_IN_FLIGHT: '4096',
+    KAFKA_COMPRESSION: 'none',
+  });
+  try {
+    const bodies = Array.from({ length: 256 }, (_, i) => batchBody(20, i * 20));
+    await runLoad(`${collector.url}/v1/batch`, bodies, 1, CONNECTIONS);
+    const bare: number[] = [];
+    const plain: number[] = [];
+    for (let run = 0; run < ctx.runs; run++) {
+      bare.push(
+        (await runLoad(`${bareUrl}/v1/batch`, bodies, seconds, CONNECTIONS)).okPerSecond * 20,
+      );
+      plain.push(
+        (await runLoad(`${collector.url}/v1/batch`, bodies, seconds, CONNECTIONS)).okPerSecond * 20,
+      );
+    }
+    return {
+      bench: 'Collector ingest',
+      measure: 'batch 20, KAFKA_COMPRESSION=none: events/s',
+      value: median(plain),
+      unit: 'ev/s',
+      baseline: { name: 'bare Fastify route', value: median(bare) },
+      ratio: median(plain) / median(bare),
+      runs: plain,
+    };
+  } finally {
+    await collector.stop();
+  }
 }
