@@ -56,7 +56,7 @@ export function markdownReport(report: Report): string {
     '',
     failures,
     `Measured ${report.finishedAt.slice(0, 16).replace('T', ' ')} UTC with \`${report.command}\` ` +
-      `(${report.quick ? 'quick form' : 'full form'}, medians of ${report.runs} runs): ` +
+      `(${report.quick ? 'quick form' : 'full form'}, medians of ${report.runs} runs; query and freshness percentiles over every repetition): ` +
       `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, load average ${m.loadAverage} at the end; ` +
       `Node ${m.node}, ${m.java}, ClickHouse ${m.clickhouse}, Kafka ${m.kafka}. ` +
       'Load generator, services, Kafka and ClickHouse share the same machine (loopback only).',
