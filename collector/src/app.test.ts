@@ -437,3 +437,20 @@ describe('operations', () => {
     expect(sink.events).toHaveLength(1);
   });
 });
+
+it('refuses an alias without the userId it links to, naming the field', async () => {
+  start();
+  const res = await post('/v1/batch', {
+    batch: [
+      { type: 'alias', messageId: 'm-alias', anonymousId: 'anon-1', previousId: 'anon-1' },
+      track(),
+    ],
+  });
+  expect(res.statusCode).toBe(200);
+  expect(res.json()).toMatchObject({
+    accepted: 1,
+    rejected: [
+      { index: 0, messageId: 'm-alias', path: 'userId', reason: 'required for alias events' },
+    ],
+  });
+});

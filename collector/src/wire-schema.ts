@@ -97,6 +97,10 @@ export const eventSchema = z
     if (e.type === 'alias' && e.previousId === undefined) {
       ctx.addIssue({ code: 'custom', path: ['previousId'], message: 'required for alias events' });
     }
+    // An alias links previousId to userId: without the new id there is nothing to link.
+    if (e.type === 'alias' && e.userId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: 'required for alias events' });
+    }
     if (e.type === 'group' && e.groupId === undefined) {
       ctx.addIssue({ code: 'custom', path: ['groupId'], message: 'required for group events' });
     }

@@ -10,6 +10,15 @@ describe('decodeRecord', () => {
     expect(decoded.ok && decoded.record.event.messageId).toBe('m1');
   });
 
+  it('accepts an identify that carries traits but no userId (valid Segment)', () => {
+    const record = collectedEvent({
+      messageId: 'm-traits',
+      event: { type: 'identify', userId: undefined, traits: { plan: 'pro' } },
+    });
+    const decoded = decodeRecord(bytes(record));
+    expect(decoded.ok).toBe(true);
+  });
+
   it('keeps every property, including unknown ones', () => {
     const record = collectedEvent({
       messageId: 'm1',

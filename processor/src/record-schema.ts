@@ -60,9 +60,7 @@ const eventSchema = z
   .refine((e) => Boolean(e.anonymousId || e.userId), {
     message: 'anonymousId or userId is required',
   })
-  .refine((e) => e.type !== 'identify' || Boolean(e.userId), {
-    message: 'identify needs a userId',
-  })
+  // An identify with traits but no userId is valid Segment: it is stored, and links nothing.
   .refine((e) => e.type !== 'alias' || Boolean(e.previousId && e.userId), {
     message: 'alias needs a previousId and a userId',
   });

@@ -38,6 +38,8 @@ export const validEvent = fc
     event: 'fuzzed',
     previousId: 'prev-1',
     groupId: 'group-1',
+    // An alias links previousId to a user id, so a valid one carries both.
+    ...(type === 'alias' ? { userId: `user-${anonymousId}` } : {}),
     properties,
     context: { page: { url, referrer } },
   }));
