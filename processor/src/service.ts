@@ -1,5 +1,5 @@
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { ensureTopic } from '@waymark/collector/topics';
+import { ensureTopics } from '@waymark/collector/topics';
 import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createBatchLoader } from './batch-loader.js';
@@ -96,8 +96,11 @@ export async function startProcessor(
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(log),
   });
-  await ensureTopic(kafka, config.kafka.eventsTopic, config.kafka.partitions);
-  await ensureTopic(kafka, config.kafka.deadLetterTopic, config.kafka.partitions);
+  await ensureTopics(
+    kafka,
+    [config.kafka.eventsTopic, config.kafka.deadLetterTopic],
+    config.kafka.partitions,
+  );
   // Java-compatible partitioning of dead letters by their original key (and no warning about it).
   producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
