@@ -5,6 +5,7 @@
 import { CompressionTypes, Kafka, logLevel, type TopicMessages } from 'kafkajs';
 import { coalesce } from './coalesce.js';
 import type { CollectorConfig } from './config.js';
+import { sameKeyPartitioner } from './partitioner.js';
 import { ensureTopics } from './topics.js';
 
 export interface ProducedRecord {
@@ -65,6 +66,7 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
+    createPartitioner: sameKeyPartitioner,
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
   });
   await producer.connect();

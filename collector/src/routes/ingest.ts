@@ -11,6 +11,7 @@ import { writeKeyOf } from '../http/write-key.js';
 import { readEnvelope } from '../ingest/envelope.js';
 import { prepareEvent, type Rejection, type RequestFacts } from '../ingest/event.js';
 import { invalidRecord } from '../ingest/invalid.js';
+import { recordJson } from '../ingest/record-json.js';
 import type { EventSink, ProducedRecord } from '../kafka.js';
 import { LIMITS } from '../limits.js';
 import type { CollectorMetrics } from '../metrics.js';
@@ -191,7 +192,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     for (let i = 0; i < rawEvents.length; i++) {
       const prepared = prepareEvent(rawEvents[i], i, facts);
       if (prepared.ok) {
-        events.push({ key: prepared.key, value: JSON.stringify(prepared.record) });
+        events.push({ key: prepared.key, value: recordJson(prepared.record) });
       } else {
         rejected.push(prepared.rejection);
         metrics.eventsRejected.inc({ reason: prepared.rejection.code });
