@@ -12,6 +12,7 @@ import { BENCHES, type BenchName, parseBenchArgs, USAGE, UsageError } from '../s
 import { loadStackConfig } from '../src/config.js';
 import { benchCollector } from './collector.js';
 import { benchFreshness } from './freshness.js';
+import { benchKafkaClients } from './kafka-clients.js';
 import { benchLoader } from './loader.js';
 import { machineFacts } from './machine.js';
 import { benchQueries } from './queries.js';
@@ -23,6 +24,7 @@ import { cleanUp } from './services.js';
 const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchRow[]> | BenchRow[]> = {
   sdk: () => benchSdkSize(),
   collector: benchCollector,
+  kafka: benchKafkaClients,
   loader: benchLoader,
   queries: benchQueries,
   freshness: benchFreshness,

@@ -14,8 +14,16 @@ it('reads --quick, --only (in the canonical order), --runs and --no-readme', () 
   });
 });
 
+it('names the Kafka client comparison kafka, between collector and loader', () => {
+  expect(parseBenchArgs(['--only', 'loader,kafka,collector']).only).toEqual([
+    'collector',
+    'kafka',
+    'loader',
+  ]);
+});
+
 it.each([
-  [['--only', 'collector,kafka'], 'unknown benchmark kafka'],
+  [['--only', 'collector,kafkajs'], 'unknown benchmark kafkajs'],
   [['--only'], '--only needs a value'],
   [['--only', '--quick'], '--only needs a value'],
   [['--runs', '2'], '--runs: an integer 3..15'],

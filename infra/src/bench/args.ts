@@ -1,5 +1,5 @@
 /** The bench's command line, checked: unknown flags and unknown benchmark names are refused. */
-export const BENCHES = ['sdk', 'collector', 'loader', 'queries', 'freshness'] as const;
+export const BENCHES = ['sdk', 'collector', 'kafka', 'loader', 'queries', 'freshness'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchArgs {
