@@ -84,6 +84,25 @@ describe('Coalescer', () => {
     expect(r.flushes).toEqual([[1], [2, 3]]);
   });
 
+  it('flushes backlog at once, and joins what arrives during that flush into the next', async () => {
+    const r = recorder();
+    const open = r.block();
+    const c = new Coalescer({ maxItems: 100, maxWaitMs: 10_000, flush: r.flush });
+    const first = c.add([1, 2], { backlog: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(r.flushes).toEqual([[1, 2]]);
+    const second = c.add([3], { backlog: true });
+    const third = c.add([4]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(r.flushes).toEqual([[1, 2]]);
+    open();
+    await Promise.all([first, second, third]);
+    expect(r.flushes).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
   it('rejects the adds of a failed flush, so their offsets are not committed', async () => {
     const c = new Coalescer<number>({
       maxItems: 10,
@@ -100,7 +119,7 @@ describe('Coalescer', () => {
     const r = recorder();
     const c = new Coalescer({ maxItems: 10, maxWaitMs: 100, flush: r.flush });
     const abort = new AbortController();
-    const dropped = c.add([1], abort.signal);
+    const dropped = c.add([1], { signal: abort.signal });
     const kept = c.add([2]);
     abort.abort(new Error('rebalance'));
     await expect(dropped).rejects.toThrow('rebalance');

@@ -7,9 +7,20 @@ export interface CoalescerOptions<T> {
   flush: (items: T[]) => Promise<void>;
 }
 
+export interface AddOptions {
+  /** Aborting removes the items if their flush has not started. */
+  signal?: AbortSignal | undefined;
+  /**
+   * More data is waiting right behind these items (the consumer is catching up): flushing now
+   * loses nothing to waiting, and what arrives during that flush joins the next one.
+   */
+  backlog?: boolean | undefined;
+}
+
 interface Entry<T> {
   items: T[];
   addedAt: number;
+  backlog: boolean;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -17,9 +28,10 @@ interface Entry<T> {
 /**
  * Group commit: the batches of several partitions (each handled by its own kafkajs worker)
  * share one insert. `add` resolves when the flush holding its items succeeded, which is when
- * the caller may commit its offsets. A flush starts when maxItems are waiting or the oldest
- * waiting item is maxWaitMs old; while one flush runs (e.g. retrying through an outage) the
- * next waits, which holds back every caller and with them the fetching of more data.
+ * the caller may commit its offsets. A flush starts when maxItems are waiting, when items added
+ * with `backlog` wait (catching up: the running flush was the wait), or when the oldest waiting
+ * item is maxWaitMs old (a trickle); while one flush runs (e.g. retrying through an outage) the
+ * next waits, and items accumulate for it.
  */
 export class Coalescer<T> {
   private waiting: Entry<T>[] = [];
@@ -27,15 +39,16 @@ export class Coalescer<T> {
   private timer: NodeJS.Timeout | undefined;
   private flushing = false;
   private urgent = false;
+  private waitingBacklog = 0;
 
   constructor(private readonly options: CoalescerOptions<T>) {}
 
-  /** Queues items; resolves once they are flushed. Aborting removes them if not yet flushing. */
-  add(items: readonly T[], signal?: AbortSignal): Promise<void> {
+  /** Queues items; resolves once they are flushed. */
+  add(items: readonly T[], options: AddOptions = {}): Promise<void> {
     if (items.length === 0) return Promise.resolve();
     const chunks: Promise<void>[] = [];
     for (let start = 0; start < items.length; start += this.options.maxItems) {
-      chunks.push(this.addEntry(items.slice(start, start + this.options.maxItems), signal));
+      chunks.push(this.addEntry(items.slice(start, start + this.options.maxItems), options));
     }
     return Promise.all(chunks).then(() => undefined);
   }
@@ -50,15 +63,16 @@ export class Coalescer<T> {
     return this.waitingCount;
   }
 
-  private addEntry(items: T[], signal?: AbortSignal): Promise<void> {
+  private addEntry(items: T[], { signal, backlog = false }: AddOptions): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
-      const entry: Entry<T> = { items, addedAt: Date.now(), resolve, reject };
+      const entry: Entry<T> = { items, addedAt: Date.now(), backlog, resolve, reject };
       this.waiting.push(entry);
       this.waitingCount += items.length;
+      if (backlog) this.waitingBacklog += 1;
       signal?.addEventListener('abort', () => this.cancel(entry, signal.reason), { once: true });
       this.kick();
     });
@@ -69,6 +83,7 @@ export class Coalescer<T> {
     if (index === -1) return; // already flushing: its outcome stands
     this.waiting.splice(index, 1);
     this.waitingCount -= entry.items.length;
+    if (entry.backlog) this.waitingBacklog -= 1;
     entry.reject(reason);
   }
 
@@ -79,6 +94,7 @@ export class Coalescer<T> {
     const age = Date.now() - oldest.addedAt;
     if (
       this.urgent ||
+      this.waitingBacklog > 0 ||
       this.waitingCount >= this.options.maxItems ||
       age >= this.options.maxWaitMs
     ) {
@@ -105,6 +121,7 @@ export class Coalescer<T> {
       if (taken.length > 0 && count + next.items.length > this.options.maxItems) break;
       taken.push(next);
       count += next.items.length;
+      if (next.backlog) this.waitingBacklog -= 1;
       this.waiting.shift();
     }
     this.waitingCount -= count;

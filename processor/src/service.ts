@@ -8,7 +8,7 @@ import { Coalescer } from './coalescer.js';
 import type { ProcessorConfig } from './config.js';
 import { HealthState } from './health.js';
 import { buildApp } from './http/app.js';
-import { startConsumer } from './kafka/consumer.js';
+import { type StartedConsumer, startConsumer } from './kafka/consumer.js';
 import { startLagMonitor } from './kafka/lag.js';
 import { kafkaLogCreator } from './kafka/logger.js';
 import { createMetrics } from './metrics.js';
@@ -30,6 +30,10 @@ export interface RunningProcessor {
 
 // Often enough for a scrape every 15 s to see the lag move; cheap (two admin requests).
 const LAG_INTERVAL_MS = 5000;
+
+// Fetched-but-not-yet-durable rows allowed, in inserts' worth: enough that the next inserts are
+// prepared while one runs, little enough to bound memory and what a crash replays.
+const PENDING_BATCHES = 4;
 
 /** ClickHouse answered with an error (a bad migration): retrying cannot help. */
 const isUnreachable = (err: unknown) => clickHouseErrorCode(err) === undefined;
@@ -53,6 +57,7 @@ export async function startProcessor(
     log: { level: ClickHouseLogLevel.OFF },
   });
   let consumer: Consumer | undefined;
+  let drain: StartedConsumer['drain'] | undefined;
   let producer: Producer | undefined;
   let stopLagMonitor: (() => Promise<void>) | undefined;
 
@@ -65,6 +70,8 @@ export async function startProcessor(
     try {
       coalescer.flushSoon();
       await stopLagMonitor?.();
+      // Loads and commits what was fetched while the member still owns its partitions.
+      await drain?.(shutdown.signal);
       await consumer?.disconnect();
       await producer?.disconnect();
     } finally {
@@ -128,11 +135,13 @@ export async function startProcessor(
     topic: config.kafka.eventsTopic,
     partitionConcurrency: config.batch.partitionConcurrency,
     maxWaitMs: config.batch.maxMs,
+    maxPendingItems: PENDING_BATCHES * config.batch.maxRows,
     coalescer,
     metrics,
     log,
   });
   consumer = started.consumer;
+  drain = started.drain;
   stopLagMonitor = startLagMonitor({
     kafka,
     groupId: config.kafka.groupId,

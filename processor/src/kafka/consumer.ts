@@ -4,6 +4,7 @@ import type { Coalescer } from '../coalescer.js';
 import type { ProcessorMetrics } from '../metrics.js';
 import { prepare } from '../prepare.js';
 import type { WorkItem } from '../work.js';
+import { CommitQueue, type PartitionOffset } from './commit-queue.js';
 import { whileHeartbeating } from './heartbeat.js';
 
 export interface ConsumerDeps {
@@ -15,19 +16,31 @@ export interface ConsumerDeps {
   partitionConcurrency: number;
   /** How long a fetch waits for data when the topic is idle. */
   maxWaitMs: number;
+  /** Fetching pauses while this many fetched items are not yet durable (back-pressure). */
+  maxPendingItems: number;
   coalescer: Coalescer<WorkItem>;
   metrics: ProcessorMetrics;
   log: Logger;
 }
 
+export interface StartedConsumer {
+  consumer: Consumer;
+  assigned: () => readonly number[];
+  /**
+   * Stops fetching and waits until what was fetched is loaded and its offsets committed, or
+   * until `signal` aborts (the shutdown deadline). Call before disconnecting.
+   */
+  drain: (signal: AbortSignal) => Promise<void>;
+}
+
 /**
- * The consumer-group side: each partition batch is turned into work items, handed to the
- * coalescer, and its offset committed only after the flush that carried it is durable. Nothing
- * is committed for a batch whose load failed or was interrupted, so Kafka replays it.
+ * The consumer-group side: each partition batch is turned into work items and handed to the
+ * coalescer; kafkajs goes on fetching while earlier batches are being inserted (up to
+ * maxPendingItems), so preparing and inserting overlap. A batch's offset is committed only after
+ * it and every earlier batch of its partition are durable (CommitQueue). Nothing is committed
+ * for a batch whose load failed or was interrupted, so Kafka replays it.
  */
-export async function startConsumer(
-  deps: ConsumerDeps,
-): Promise<{ consumer: Consumer; assigned: () => readonly number[] }> {
+export async function startConsumer(deps: ConsumerDeps): Promise<StartedConsumer> {
   const { coalescer, metrics, log } = deps;
   let assigned: readonly number[] = [];
   const consumer = deps.kafka.consumer({
@@ -44,11 +57,27 @@ export async function startConsumer(
     log.info({ assignment: payload.memberAssignment }, 'joined the consumer group');
   });
 
+  const commits = new CommitQueue(
+    async (offsets: PartitionOffset[]) => {
+      await consumer.commitOffsets(
+        offsets.map(({ partition, offset }) => ({ topic: deps.topic, partition, offset })),
+      );
+      for (const { partition, offset, highWatermark } of offsets) {
+        const lag = BigInt(highWatermark) - BigInt(offset);
+        metrics.consumerLag.set(
+          { topic: deps.topic, partition: String(partition) },
+          Number(lag > 0n ? lag : 0n),
+        );
+      }
+      log.debug({ offsets }, 'offsets committed');
+    },
+    (err) => log.warn({ err: String(err) }, 'offset commit failed; retrying'),
+  );
+
   const eachBatch = async ({
     batch,
     resolveOffset,
     heartbeat,
-    commitOffsetsIfNecessary,
     isRunning,
     isStale,
   }: EachBatchPayload) => {
@@ -57,16 +86,53 @@ export async function startConsumer(
     const items = batch.messages.map((m) =>
       prepare({ topic, partition, offset: m.offset, key: m.key, value: m.value }),
     );
-    await whileHeartbeating((signal) => coalescer.add(items, signal), heartbeat);
     const lastOffset = batch.lastOffset();
-    const next = (BigInt(lastOffset) + 1n).toString();
+    const next = BigInt(lastOffset) + 1n;
+    // More messages than this batch are on the partition: loading is behind, flush without waiting.
+    const backlog = BigInt(batch.highWatermark) > next;
+    commits.track(
+      {
+        partition,
+        next: next.toString(),
+        highWatermark: batch.highWatermark,
+        items: items.length,
+      },
+      coalescer.add(items, { backlog }),
+    );
+    // Lets kafkajs fetch on from here; the commit waits for the insert (CommitQueue).
     resolveOffset(lastOffset);
-    await commitOffsetsIfNecessary({
-      topics: [{ topic, partitions: [{ partition, offset: next }] }],
+    await whileHeartbeating(() => commits.roomFor(deps.maxPendingItems), heartbeat);
+  };
+
+  const running = new Set<Promise<void>>();
+  const trackedEachBatch = async (payload: EachBatchPayload) => {
+    const handling = eachBatch(payload);
+    running.add(handling);
+    try {
+      await handling;
+    } finally {
+      running.delete(handling);
+    }
+  };
+
+  const drain = async (signal: AbortSignal) => {
+    try {
+      consumer.pause([{ topic: deps.topic }]);
+    } catch {
+      return; // never ran: nothing fetched
+    }
+    const aborted = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    const lag = BigInt(batch.highWatermark) - BigInt(next);
-    metrics.consumerLag.set({ topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n));
-    log.debug({ partition, messages: items.length, committed: next }, 'batch committed');
+    const settled = async () => {
+      do {
+        coalescer.flushSoon();
+        await Promise.allSettled([...running]);
+        await commits.idle();
+      } while (running.size > 0);
+    };
+    await Promise.race([settled(), aborted]);
   };
 
   await consumer.connect();
@@ -75,7 +141,7 @@ export async function startConsumer(
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: deps.partitionConcurrency,
-    eachBatch,
+    eachBatch: trackedEachBatch,
   });
-  return { consumer, assigned: () => assigned };
+  return { consumer, assigned: () => assigned, drain };
 }
