@@ -12,8 +12,8 @@
  *
  * A probe also sends overlapping idempotent batches with each client and counts what the topic
  * holds: @platformatic/kafka 1.x acknowledges every batch but stores only some (its
- * platformatic/kafka#326, fixed in 2.x, which needs Node 22), which rules out letting several
- * collector requests produce at once with it.
+ * platformatic/kafka#326, fixed in 2.x, which needs Node 22): with it, sends must never overlap on
+ * one producer (several producers with one send out each, as the collector's lanes are, are fine).
  */
 import { DEFAULT_TOPIC_PARTITIONS, ensureTopic } from '@waymark/collector/topics';
 import type { Admin, Kafka } from 'kafkajs';
