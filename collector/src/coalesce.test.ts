@@ -8,12 +8,14 @@ const one = (id: string): SinkBatch => ({ events: [{ key: 'k', value: id }], inv
 function manualProduce() {
   const groups: string[][] = [];
   const settle: ((err?: Error) => void)[] = [];
-  const produce = (batch: SinkBatch) =>
+  const lanes: number[] = [];
+  const produce = (batch: SinkBatch, lane: number) =>
     new Promise<void>((resolve, reject) => {
       groups.push(batch.events.map((e) => e.value));
+      lanes.push(lane);
       settle.push((err) => (err ? reject(err) : resolve()));
     });
-  return { groups, settle, produce };
+  return { groups, lanes, settle, produce };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -74,5 +76,24 @@ describe('coalesce', () => {
     p.settle[2]?.();
     await Promise.all(all);
     expect(p.groups).toEqual([['xxxxxxxx'], ['y', 'z'], ['w']]);
+  });
+
+  it('keeps one group out per lane and gives a freed lane the next group', async () => {
+    const p = manualProduce();
+    const send = coalesce(p.produce, 1000, 2);
+    const results = ['a', 'b', 'c', 'd'].map((id) => send(one(id)));
+    await tick();
+    expect(p.groups).toEqual([['a'], ['b']]);
+    expect(new Set(p.lanes).size).toBe(2);
+    p.settle[1]?.();
+    await results[1];
+    await tick();
+    expect(p.groups).toEqual([['a'], ['b'], ['c', 'd']]);
+    expect(p.lanes[2]).toBe(p.lanes[1]);
+    p.settle[0]?.(new Error('broker down'));
+    await expect(results[0]).rejects.toThrow('broker down');
+    p.settle[2]?.();
+    await Promise.all(results.slice(1));
+    expect(p.groups).toHaveLength(3);
   });
 });

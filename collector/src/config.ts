@@ -31,6 +31,8 @@ const envSchema = z.object({
   KAFKA_COMPRESSION: z.enum(['gzip', 'none']).default('gzip'),
   /** Bound on waiting for the broker's acknowledgement before answering 503. */
   KAFKA_PRODUCE_TIMEOUT_MS: int(100, 120_000, 5000),
+  /** Idempotent producers, each with one produce request out at a time. */
+  KAFKA_PRODUCERS: int(1, 16, 2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +54,7 @@ export interface CollectorConfig {
     readonly partitions: number;
     readonly compression: 'gzip' | 'none';
     readonly produceTimeoutMs: number;
+    readonly producers: number;
   };
   readonly projects: readonly ProjectConfig[];
   readonly logLevel: string;
@@ -103,6 +106,7 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       compression: e.KAFKA_COMPRESSION,
       produceTimeoutMs: e.KAFKA_PRODUCE_TIMEOUT_MS,
+      producers: e.KAFKA_PRODUCERS,
     }),
     projects,
     logLevel: e.LOG_LEVEL,

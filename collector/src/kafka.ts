@@ -63,29 +63,39 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
   });
   await ensureTopics(kafka, [config.eventsTopic, config.invalidEventsTopic], config.partitions);
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: sameKeyPartitioner,
-    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
-  });
-  await producer.connect();
+  // Several idempotent producers (each its own producer id and sequence numbers) so that one
+  // group's round trip to the broker overlaps the next group's encoding. Records of one request
+  // always travel together, so a person's events stay in order within a request; requests in
+  // flight at the same time have no order between them anyway.
+  const producers = Array.from({ length: config.producers }, () =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: sameKeyPartitioner,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
+    }),
+  );
+  await Promise.all(producers.map((p) => p.connect()));
   const admin = kafka.admin();
   let adminConnected = false;
   const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
 
-  const send = coalesce(async ({ events, invalid }) => {
-    const topicMessages: TopicMessages[] = [];
-    if (events.length > 0) {
-      topicMessages.push({ topic: config.eventsTopic, messages: events });
-    }
-    if (invalid.length > 0) {
-      topicMessages.push({ topic: config.invalidEventsTopic, messages: invalid });
-    }
-    if (topicMessages.length > 0) {
-      await producer.sendBatch({ topicMessages, acks: -1, compression });
-    }
-  }, GROUP_BYTES);
+  const send = coalesce(
+    async ({ events, invalid }, lane) => {
+      const topicMessages: TopicMessages[] = [];
+      if (events.length > 0) {
+        topicMessages.push({ topic: config.eventsTopic, messages: events });
+      }
+      if (invalid.length > 0) {
+        topicMessages.push({ topic: config.invalidEventsTopic, messages: invalid });
+      }
+      if (topicMessages.length > 0) {
+        await producers[lane]!.sendBatch({ topicMessages, acks: -1, compression });
+      }
+    },
+    GROUP_BYTES,
+    producers.length,
+  );
 
   return {
     send,
@@ -106,7 +116,7 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
       }
     },
     async close() {
-      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+      await Promise.allSettled([...producers.map((p) => p.disconnect()), admin.disconnect()]);
     },
   };
 }
