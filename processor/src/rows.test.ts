@@ -1,7 +1,7 @@
 import type { CollectedEvent } from '@waymark/collector/record';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from './decode.js';
-import { toEventRow, toIdentityRow } from './rows.js';
+import { toClickHouseDateTime, toEventRow, toIdentityRow } from './rows.js';
 import { EVENT_COLUMNS } from './schema/columns.js';
 import { bytes, collectedEvent, GOOGLEBOT, IPHONE } from './test/records.js';
 
@@ -107,6 +107,33 @@ describe('toEventRow', () => {
       ),
     );
     expect(row.event).toBe('Home');
+  });
+});
+
+describe('toClickHouseDateTime', () => {
+  it('writes the UTC second of any instant Date.parse accepts, as the general path does', () => {
+    const general = (iso: string) =>
+      new Date(Date.parse(iso)).toISOString().slice(0, 19).replace('T', ' ');
+    for (const iso of [
+      '2026-11-20T10:00:00Z',
+      '2026-11-20T10:00:00.999Z',
+      '2026-11-20T10:00:00.123456789Z',
+      '2026-02-30T10:00:00Z', // Date.parse rolls the day over; so must the fast path
+      '2026-11-20T24:00:00Z',
+      '2026-11-20T12:00:00.500+02:00',
+      '2026-11-20',
+    ]) {
+      expect(toClickHouseDateTime(iso, '2000-01-01T00:00:00Z'), iso).toBe(general(iso));
+      // the second call is served from the memo
+      expect(toClickHouseDateTime(iso, '2000-01-01T00:00:00Z'), iso).toBe(general(iso));
+    }
+  });
+
+  it('falls back for missing or unparsable text', () => {
+    const fallback = '2026-11-20T10:00:01.250Z';
+    for (const text of [undefined, null, '', 'yesterday', '2026-11-20T23:60:00Z']) {
+      expect(toClickHouseDateTime(text, fallback)).toBe('2026-11-20 10:00:01');
+    }
   });
 });
 

@@ -1,54 +1,50 @@
-import type { ChannelTouch } from '@waymark/sdk/wire';
 import { commerceFields } from './commerce.js';
+import { memoize } from './memo.js';
 import type { LoadableRecord } from './record-schema.js';
 import type { EventRow, IdentityRow } from './schema/columns.js';
 import { hostOf, pathOf } from './url-parts.js';
 import { parseUserAgent } from './user-agent.js';
+
+// An ISO-8601 instant in UTC ('Z'): its DateTime text depends only on its first 19 characters.
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+
+function formatInstant(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+// Events arrive close together, so the same second repeats across many rows.
+const secondText = memoize((isoSecond: string) => {
+  const ms = Date.parse(`${isoSecond}Z`);
+  return Number.isFinite(ms) ? formatInstant(ms) : '';
+}, 5000);
 
 /**
  * ISO-8601 → 'YYYY-MM-DD hh:mm:ss' UTC, the DateTime text ClickHouse 18.16 parses. Callers pass
  * validated instants; an unparsable one falls back to `fallback` so a row is never dropped.
  */
 export function toClickHouseDateTime(iso: string | null | undefined, fallback: string): string {
+  if (iso && ISO_UTC.test(iso)) {
+    const text = secondText(iso.slice(0, 19));
+    if (text !== '') return text;
+  }
   const ms = iso ? Date.parse(iso) : Number.NaN;
-  const date = new Date(Number.isFinite(ms) ? ms : Date.parse(fallback));
-  return date.toISOString().slice(0, 19).replace('T', ' ');
-}
-
-type TouchField =
-  | 'channel'
-  | 'source'
-  | 'medium'
-  | 'campaign'
-  | 'term'
-  | 'content'
-  | 'click_id_type'
-  | 'referrer_host';
-
-function touchColumns<P extends 'session' | 'first'>(prefix: P, touch: ChannelTouch) {
-  return {
-    [`${prefix}_channel`]: touch.channel,
-    [`${prefix}_source`]: touch.source,
-    [`${prefix}_medium`]: touch.medium,
-    [`${prefix}_campaign`]: touch.campaign,
-    [`${prefix}_term`]: touch.term,
-    [`${prefix}_content`]: touch.content,
-    [`${prefix}_click_id_type`]: touch.clickIdType,
-    [`${prefix}_referrer_host`]: touch.referrerHost,
-  } as Pick<EventRow, `${P}_${TouchField}`>;
+  return formatInstant(Number.isFinite(ms) ? ms : Date.parse(fallback));
 }
 
 /**
  * A validated record → one events row, enriched: user agent → browser / OS / device / bot,
  * page referrer → host, URL → path, e-commerce properties → revenue / currency / order id.
- * Pure and deterministic, so a replayed message yields a byte-identical row.
+ * Pure and deterministic, so a replayed message yields a byte-identical row. One object literal
+ * in column order: every row gets the same shape, which keeps building and serializing it fast.
  */
 export function toEventRow(record: LoadableRecord): EventRow {
-  const { event } = record;
+  const { event, sessionTouch: session, firstTouch: first, receivedAt } = record;
   const context = event.context;
   const page = context?.page;
+  const library = context?.library;
   const properties = event.properties ?? {};
-  const sentAt = event.sentAt && Number.isFinite(Date.parse(event.sentAt)) ? event.sentAt : null;
+  const commerce = commerceFields(properties);
+  const agent = parseUserAgent(context?.userAgent);
   return {
     project_id: record.projectId,
     message_id: event.messageId,
@@ -57,21 +53,42 @@ export function toEventRow(record: LoadableRecord): EventRow {
     anonymous_id: event.anonymousId ?? '',
     user_id: event.userId ?? '',
     session_id: context?.waymark?.sessionId ?? '',
-    timestamp: toClickHouseDateTime(record.timestamp, record.receivedAt),
-    sent_at: toClickHouseDateTime(sentAt, record.receivedAt),
-    received_at: toClickHouseDateTime(record.receivedAt, record.receivedAt),
-    ...touchColumns('session', record.sessionTouch),
-    ...touchColumns('first', record.firstTouch),
+    timestamp: toClickHouseDateTime(record.timestamp, receivedAt),
+    // sentAt is unvalidated client text: an unparsable one falls back to receivedAt.
+    sent_at: toClickHouseDateTime(event.sentAt, receivedAt),
+    received_at: toClickHouseDateTime(receivedAt, receivedAt),
+    session_channel: session.channel,
+    session_source: session.source,
+    session_medium: session.medium,
+    session_campaign: session.campaign,
+    session_term: session.term,
+    session_content: session.content,
+    session_click_id_type: session.clickIdType,
+    session_referrer_host: session.referrerHost,
+    first_channel: first.channel,
+    first_source: first.source,
+    first_medium: first.medium,
+    first_campaign: first.campaign,
+    first_term: first.term,
+    first_content: first.content,
+    first_click_id_type: first.clickIdType,
+    first_referrer_host: first.referrerHost,
     page_url: page?.url ?? '',
     page_path: pathOf(page?.path, page?.url),
     page_title: page?.title ?? '',
     page_referrer: page?.referrer ?? '',
     referrer_host: hostOf(page?.referrer),
-    ...commerceFields(properties),
-    ...parseUserAgent(context?.userAgent),
+    revenue: commerce.revenue,
+    currency: commerce.currency,
+    order_id: commerce.order_id,
+    browser: agent.browser,
+    browser_version: agent.browser_version,
+    os: agent.os,
+    device_type: agent.device_type,
     locale: context?.locale ?? '',
     ip: record.ip,
-    library: context?.library ? `${context.library.name}/${context.library.version}` : '',
+    is_bot: agent.is_bot,
+    library: library ? `${library.name}/${library.version}` : '',
     properties: JSON.stringify(properties),
     traits: JSON.stringify(event.traits ?? {}),
   };

@@ -1,5 +1,6 @@
 import { isbot } from 'isbot';
 import { UAParser } from 'ua-parser-js';
+import { memoize } from './memo.js';
 
 export interface UserAgentFields {
   browser: string;
@@ -31,16 +32,9 @@ function parse(userAgent: string): UserAgentFields {
 }
 
 // Real traffic has few distinct agents; parsing is the costliest step of enrichment.
-const CACHE_LIMIT = 2000;
-const cache = new Map<string, UserAgentFields>();
+const parseMemo = memoize((userAgent: string) => Object.freeze(parse(userAgent)), 2000);
 
 /** User agent → browser, OS, device type and bot flag (ua-parser-js and isbot). */
 export function parseUserAgent(userAgent: string | null | undefined): UserAgentFields {
-  const key = userAgent ?? '';
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const fields = Object.freeze(parse(key));
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, fields);
-  return fields;
+  return parseMemo(userAgent ?? '');
 }
