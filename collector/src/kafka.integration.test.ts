@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testServices, uniqueTopic } from '../../infra/src/test/context.js';
+import { freePort } from '../../infra/src/test/processes.js';
 import { buildApp } from './app.js';
 import { connectKafkaSink, type EventSink } from './kafka.js';
 import type { CollectedEvent, InvalidEventRecord } from './record.js';
@@ -124,4 +125,18 @@ it('shares producer round trips between concurrent requests, each acknowledged o
   } finally {
     await ownSink.close();
   }
+  // Closed, the producer thread is gone: sends fail (the route answers 503), readiness says no.
+  await expect(
+    ownSink.send({ events: [{ key: 'shop:a', value: '{}' }], invalid: [] }),
+  ).rejects.toThrow('closed');
+  expect(await ownSink.ready()).toBe(false);
+});
+
+it('fails to connect within the bound when no broker answers', async () => {
+  const port = await freePort();
+  const unreachable = testConfig({
+    KAFKA_BROKERS: `127.0.0.1:${port}`,
+    KAFKA_PRODUCE_TIMEOUT_MS: '400',
+  });
+  await expect(connectKafkaSink(unreachable.kafka)).rejects.toThrow();
 });

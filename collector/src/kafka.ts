@@ -1,17 +1,21 @@
 /**
- * The collector's one Kafka producer (kafkajs), behind the small `EventSink` interface so the
- * client can be swapped or benchmarked, and so HTTP tests can use a fake.
+ * The collector's Kafka sink (kafkajs), behind the small `EventSink` interface so the client can
+ * be swapped or benchmarked, and so HTTP tests can use a fake. The producers run on their own
+ * thread (kafka-worker.ts); this side groups records (coalesce.ts) and waits for the answers.
  */
-import { CompressionTypes, Kafka, logLevel, type TopicMessages } from 'kafkajs';
+import { Worker } from 'node:worker_threads';
 import { coalesce } from './coalesce.js';
 import type { CollectorConfig } from './config.js';
-import { sameKeyPartitioner } from './partitioner.js';
+import { createKafka } from './kafka-client.js';
+import type {
+  FromProducerThread,
+  ProducedRecord,
+  ThreadError,
+  ToProducerThread,
+} from './kafka-worker.js';
 import { ensureTopics } from './topics.js';
 
-export interface ProducedRecord {
-  key: string;
-  value: string;
-}
+export type { ProducedRecord } from './kafka-worker.js';
 
 export interface SinkBatch {
   /** `CollectedEvent` records for the events topic. */
@@ -43,63 +47,108 @@ function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
+function fromThread(error: ThreadError): Error {
+  const err = new Error(error.message);
+  err.name = error.name;
+  return err;
+}
+
 /**
- * Connects the producer and creates the topics when missing. Retries are bounded (kafkajs
- * would otherwise retry an idempotent send forever): a send to an unreachable broker fails
- * within about `produceTimeoutMs` on its own, so the collector can answer 503 and the client retry
- * later. The route still races a timer of `produceTimeoutMs` as the hard bound: records still
- * waiting in the coalescer are withdrawn then, but a produce already out (a broker that accepts
- * connections but does not answer) may still land later, so Kafka holds events at least once and
- * the processor dedupes by messageId.
+ * The producer thread. Built, it is `dist/kafka-worker.js` beside this module; run from the
+ * TypeScript sources (the tests), the thread registers tsx first to load `kafka-worker.ts`.
+ */
+function startProducerThread(config: CollectorConfig['kafka']): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const script = new URL(fromSources ? './kafka-worker.ts' : './kafka-worker.js', import.meta.url);
+  if (!fromSources) return new Worker(script, { workerData: config });
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: config });
+}
+
+/**
+ * Creates the topics when missing and connects the producers. A send to an unreachable broker
+ * fails within about `produceTimeoutMs` on its own (bounded retries), so the collector can answer
+ * 503 and the client retry later. The route still races a timer of `produceTimeoutMs` as the hard
+ * bound: records still waiting in the coalescer are withdrawn then, but a produce already out (a
+ * broker that accepts connections but does not answer) may still land later, so Kafka holds
+ * events at least once and the processor dedupes by messageId.
  */
 export async function connectKafkaSink(config: CollectorConfig['kafka']): Promise<EventSink> {
-  const retryBudget = Math.max(100, Math.floor(config.produceTimeoutMs / 4));
-  const kafka = new Kafka({
-    clientId: 'waymark-collector',
-    brokers: config.brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(3000, retryBudget),
-    requestTimeout: Math.max(500, Math.floor(config.produceTimeoutMs / 3)),
-    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
-  });
+  const kafka = createKafka(config);
   await ensureTopics(kafka, [config.eventsTopic, config.invalidEventsTopic], config.partitions);
-  // Several idempotent producers (each its own producer id and sequence numbers) so that one
-  // group's round trip to the broker overlaps the next group's encoding. Records of one request
-  // always travel together, so a person's events stay in order within a request; requests in
-  // flight at the same time have no order between them anyway.
-  const producers = Array.from({ length: config.producers }, () =>
-    kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: sameKeyPartitioner,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: retryBudget },
-    }),
+
+  const thread = startProducerThread(config);
+  const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  let nextId = 0;
+  let stopped: Error | undefined;
+  let onConnect: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  let onClosed: (() => void) | undefined;
+
+  const stop = (err: Error) => {
+    stopped ??= err;
+    onConnect?.reject(err);
+    for (const { reject } of pending.values()) reject(err);
+    pending.clear();
+    onClosed?.();
+  };
+  thread.on('message', (message: FromProducerThread) => {
+    switch (message.type) {
+      case 'connected':
+        onConnect?.resolve();
+        break;
+      case 'connect-failed':
+        onConnect?.reject(fromThread(message.error));
+        break;
+      case 'acked':
+        pending.get(message.id)?.resolve();
+        pending.delete(message.id);
+        break;
+      case 'failed':
+        pending.get(message.id)?.reject(fromThread(message.error));
+        pending.delete(message.id);
+        break;
+      case 'closed':
+        stop(new Error('the Kafka sink is closed'));
+        break;
+    }
+  });
+  thread.on('error', (err) => stop(err));
+  thread.on('exit', (code) => stop(new Error(`the Kafka producer thread exited (code ${code})`)));
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onConnect = { resolve, reject };
+    });
+  } catch (err) {
+    await thread.terminate();
+    throw err;
+  } finally {
+    onConnect = undefined;
+  }
+
+  const tell = (message: ToProducerThread) => thread.postMessage(message);
+  const send = coalesce(
+    ({ events, invalid }, lane) =>
+      new Promise<void>((resolve, reject) => {
+        if (stopped) {
+          reject(stopped);
+          return;
+        }
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        tell({ type: 'produce', id, lane, events, invalid });
+      }),
+    GROUP_BYTES,
+    config.producers,
   );
-  await Promise.all(producers.map((p) => p.connect()));
+
   const admin = kafka.admin();
   let adminConnected = false;
-  const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-
-  const send = coalesce(
-    async ({ events, invalid }, lane) => {
-      const topicMessages: TopicMessages[] = [];
-      if (events.length > 0) {
-        topicMessages.push({ topic: config.eventsTopic, messages: events });
-      }
-      if (invalid.length > 0) {
-        topicMessages.push({ topic: config.invalidEventsTopic, messages: invalid });
-      }
-      if (topicMessages.length > 0) {
-        await producers[lane]!.sendBatch({ topicMessages, acks: -1, compression });
-      }
-    },
-    GROUP_BYTES,
-    producers.length,
-  );
-
+  let closing: Promise<void> | undefined;
   return {
     send,
     async ready() {
+      if (stopped) return false;
       try {
         if (!adminConnected) {
           await timeout(admin.connect(), 2000, 'connecting to Kafka');
@@ -115,8 +164,18 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
         return false;
       }
     },
-    async close() {
-      await Promise.allSettled([...producers.map((p) => p.disconnect()), admin.disconnect()]);
+    close() {
+      closing ??= (async () => {
+        if (!stopped) {
+          // main.ts closes the sink after the HTTP server drained: every request has its answer.
+          await new Promise<void>((resolve) => {
+            onClosed = resolve;
+            tell({ type: 'close' });
+          });
+        }
+        await Promise.allSettled([thread.terminate(), admin.disconnect()]);
+      })();
+      return closing;
     },
   };
 }
