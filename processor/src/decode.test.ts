@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from './decode.js';
+import { isStorableInstant } from './record-schema.js';
 import { bytes, collectedEvent } from './test/records.js';
 
 describe('decodeRecord', () => {
@@ -80,5 +81,24 @@ describe('decodeRecord', () => {
     if (decoded.ok) return;
     expect(decoded.stage).toBe(stage);
     expect(decoded.reason).toContain(reason);
+  });
+});
+
+describe('isStorableInstant', () => {
+  it('accepts exactly the instants a DateTime column holds, with or without a fraction', () => {
+    const cases: [string, boolean][] = [
+      ['1970-01-01T00:00:00.000Z', true],
+      ['1969-12-31T23:59:59.999Z', false],
+      ['2105-12-31T23:59:59.999Z', true],
+      ['2105-12-31T24:00:00.500Z', false],
+      ['2106-01-01T00:00:00Z', false],
+      ['2026-11-20T10:00:00+02:00', true],
+      ['2026-11-20T23:60:00Z', false],
+      ['yesterday', false],
+    ];
+    for (const [value, storable] of cases) {
+      expect(isStorableInstant(value), value).toBe(storable);
+      expect(isStorableInstant(value), `${value} (memoised)`).toBe(storable);
+    }
   });
 });

@@ -7,15 +7,28 @@
 import type { CollectedEvent } from '@waymark/collector/record';
 import { CHANNELS, EVENT_TYPES } from '@waymark/sdk/wire';
 import { z } from 'zod';
+import { utcSecondOf } from './instant.js';
+import { memoize } from './memo.js';
 
 // ClickHouse `DateTime` is a UInt32 of seconds: 1970-01-01 … 2106-02-07. A year cap of 2105
 // keeps every accepted instant storable on every ClickHouse version.
 const MAX_STORABLE_MS = Date.UTC(2106, 0, 1);
 
+function isStorableMs(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= 0 && ms < MAX_STORABLE_MS;
+}
+
+// An instant is storable exactly when its whole second is: the bounds are whole seconds.
+const storableSecond = memoize(
+  (isoSecond: string) => isStorableMs(Date.parse(`${isoSecond}Z`)),
+  5000,
+);
+
 /** True for an ISO-8601 instant that a ClickHouse DateTime column can hold. */
 export function isStorableInstant(value: string): boolean {
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) && ms >= 0 && ms < MAX_STORABLE_MS;
+  const second = utcSecondOf(value);
+  if (second !== undefined) return storableSecond(second);
+  return isStorableMs(Date.parse(value));
 }
 
 const instant = z.string().refine(isStorableInstant, 'an ISO-8601 instant between 1970 and 2105');

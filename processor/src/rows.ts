@@ -1,34 +1,36 @@
 import { commerceFields } from './commerce.js';
+import { utcSecondOf } from './instant.js';
 import { memoize } from './memo.js';
 import type { LoadableRecord } from './record-schema.js';
 import type { EventRow, IdentityRow } from './schema/columns.js';
 import { hostOf, pathOf } from './url-parts.js';
 import { parseUserAgent } from './user-agent.js';
 
-// An ISO-8601 instant in UTC ('Z'): its DateTime text depends only on its first 19 characters.
-const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
-
 function formatInstant(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-// Events arrive close together, so the same second repeats across many rows.
 const secondText = memoize((isoSecond: string) => {
   const ms = Date.parse(`${isoSecond}Z`);
   return Number.isFinite(ms) ? formatInstant(ms) : '';
 }, 5000);
+
+/** The DateTime text of an instant Date.parse accepts, or '' when it does not. */
+function dateTimeText(iso: string): string {
+  const second = utcSecondOf(iso);
+  if (second !== undefined) return secondText(second);
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? formatInstant(ms) : '';
+}
 
 /**
  * ISO-8601 → 'YYYY-MM-DD hh:mm:ss' UTC, the DateTime text ClickHouse 18.16 parses. Callers pass
  * validated instants; an unparsable one falls back to `fallback` so a row is never dropped.
  */
 export function toClickHouseDateTime(iso: string | null | undefined, fallback: string): string {
-  if (iso && ISO_UTC.test(iso)) {
-    const text = secondText(iso.slice(0, 19));
-    if (text !== '') return text;
-  }
-  const ms = iso ? Date.parse(iso) : Number.NaN;
-  return formatInstant(Number.isFinite(ms) ? ms : Date.parse(fallback));
+  const text = (iso && dateTimeText(iso)) || dateTimeText(fallback);
+  if (text === '') throw new RangeError(`not an instant: ${fallback}`);
+  return text;
 }
 
 /**
