@@ -5,7 +5,7 @@ describe('loadProcessorConfig', () => {
   it('has working defaults', () => {
     const config = loadProcessorConfig({});
     expect(config.kafka.deadLetterTopic).toBe(DEFAULT_DEAD_LETTER_TOPIC);
-    expect(config.batch).toEqual({ maxRows: 5000, maxMs: 500, partitionConcurrency: 16 });
+    expect(config.batch).toEqual({ maxRows: 20_000, maxMs: 500, partitionConcurrency: 16 });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8788 });
     expect(Object.isFrozen(config.kafka)).toBe(true);
   });

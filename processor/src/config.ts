@@ -27,9 +27,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
     .default('waymark'),
   CLICKHOUSE_REQUEST_TIMEOUT_MS: int(1000, 600_000, 30_000),
-  // 5000 rows or 500 ms, whichever comes first: one insert per half second at most under low
+  // 20000 rows or 500 ms, whichever comes first: one insert per half second at most under low
   // load keeps end-to-end freshness well under 2 s and ClickHouse parts few and large.
-  PROCESSOR_BATCH_ROWS: int(1, 1_000_000, 5000),
+  PROCESSOR_BATCH_ROWS: int(1, 1_000_000, 20_000),
   PROCESSOR_BATCH_MS: int(10, 60_000, 500),
   // How many partition batches are handled at once; they share one insert.
   PROCESSOR_PARTITION_CONCURRENCY: int(1, 1000, 16),

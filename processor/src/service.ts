@@ -33,7 +33,7 @@ const LAG_INTERVAL_MS = 5000;
 
 // Fetched-but-not-yet-durable rows allowed, in inserts' worth: enough that the next inserts are
 // prepared while one runs, little enough to bound memory and what a crash replays.
-const PENDING_BATCHES = 4;
+const PENDING_BATCHES = 3;
 
 /** ClickHouse answered with an error (a bad migration): retrying cannot help. */
 const isUnreachable = (err: unknown) => clickHouseErrorCode(err) === undefined;
