@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { coalesce } from './coalesce.js';
 import type { SinkBatch } from './kafka.js';
+import { Withdrawal } from './withdrawal.js';
 
 const one = (id: string): SinkBatch => ({ events: [{ key: 'k', value: id }], invalid: [] });
 
@@ -52,9 +53,9 @@ describe('coalesce', () => {
     const p = manualProduce();
     const send = coalesce(p.produce, 1000);
     const a = send(one('a'));
-    const controller = new AbortController();
-    const b = send(one('b'), controller.signal);
-    controller.abort(new Error('timed out'));
+    const withdrawal = new Withdrawal();
+    const b = send(one('b'), withdrawal);
+    withdrawal.withdraw(new Error('timed out'));
     await expect(b).rejects.toThrow('timed out');
     p.settle[0]?.();
     await a;

@@ -6,6 +6,7 @@
  * whose records were in it. Client-agnostic, so every Kafka client gets the same batching.
  */
 import type { ProducedRecord, SinkBatch } from './kafka.js';
+import type { Withdrawal } from './withdrawal.js';
 
 interface Waiting {
   batch: SinkBatch;
@@ -21,7 +22,7 @@ const sizeOf = (records: readonly ProducedRecord[]) =>
  * Wraps `produce` (one broker round trip for the records given) into a `send` that groups the
  * records of concurrent callers, up to `maxBytes` per group (at least one caller). Up to `lanes`
  * groups are out at once, each on its own lane (`produce` is told which, e.g. which of several
- * idempotent producers, each of which keeps one request in flight). Aborting a caller's signal
+ * idempotent producers, each of which keeps one request in flight). A caller's withdrawal
  * withdraws its records if they have not been handed to `produce` yet.
  */
 export function coalesce(
@@ -31,7 +32,7 @@ export function coalesce(
   ) => Promise<void>,
   maxBytes: number,
   lanes = 1,
-): (batch: SinkBatch, signal?: AbortSignal) => Promise<void> {
+): (batch: SinkBatch, withdrawal?: Withdrawal) => Promise<void> {
   let waiting: Waiting[] = [];
   const free = Array.from({ length: lanes }, (_, lane) => lane);
 
@@ -70,10 +71,10 @@ export function coalesce(
     }
   }
 
-  return (batch, signal) =>
+  return (batch, withdrawal) =>
     new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
+      if (withdrawal?.withdrawn) {
+        reject(withdrawal.reason);
         return;
       }
       const entry: Waiting = {
@@ -83,16 +84,12 @@ export function coalesce(
         reject,
       };
       waiting.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const at = waiting.indexOf(entry);
-          if (at === -1) return; // already with the producer: cannot be withdrawn
-          waiting.splice(at, 1);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      withdrawal?.onWithdraw((reason) => {
+        const at = waiting.indexOf(entry);
+        if (at === -1) return; // already with the producer: cannot be withdrawn
+        waiting.splice(at, 1);
+        reject(reason);
+      });
       pump();
     });
 }

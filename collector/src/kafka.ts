@@ -14,6 +14,7 @@ import type {
   ToProducerThread,
 } from './kafka-worker.js';
 import { ensureTopics } from './topics.js';
+import type { Withdrawal } from './withdrawal.js';
 
 export type { ProducedRecord } from './kafka-worker.js';
 
@@ -27,9 +28,9 @@ export interface SinkBatch {
 export interface EventSink {
   /**
    * Resolves only once the broker acknowledged every record (acks = all in-sync replicas).
-   * Aborting `signal` withdraws records not yet handed to the producer (they will never land).
+   * A `withdrawal` withdraws records not yet handed to the producer (they will never land).
    */
-  send(batch: SinkBatch, signal?: AbortSignal): Promise<void>;
+  send(batch: SinkBatch, withdrawal?: Withdrawal): Promise<void>;
   /** Whether the broker answers a metadata request now. */
   ready(): Promise<boolean>;
   /** Flushes and disconnects. */

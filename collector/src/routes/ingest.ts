@@ -12,10 +12,11 @@ import { readEnvelope } from '../ingest/envelope.js';
 import { prepareEvent, type Rejection, type RequestFacts } from '../ingest/event.js';
 import { invalidRecord } from '../ingest/invalid.js';
 import { recordJson } from '../ingest/record-json.js';
-import type { EventSink, ProducedRecord } from '../kafka.js';
+import type { EventSink, ProducedRecord, SinkBatch } from '../kafka.js';
 import { LIMITS } from '../limits.js';
 import type { CollectorMetrics } from '../metrics.js';
 import { originAllowed, type ProjectConfig, ProjectRegistry } from '../projects.js';
+import { Withdrawal } from '../withdrawal.js';
 
 export interface IngestOptions {
   config: CollectorConfig;
@@ -39,28 +40,34 @@ declare module 'fastify' {
   }
 }
 
-/** The hard bound on waiting for the broker; when it fires, records not yet out are withdrawn. */
-function produceTimeout(ms: number): {
-  promise: Promise<never>;
-  signal: AbortSignal;
-  cancel: () => void;
-} {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+/**
+ * Sends and waits for the broker, at most `ms`: then the answer is 503, and records not yet out
+ * are withdrawn (a produce already out may still land; the processor dedupes by messageId).
+ */
+function sendWithin(sink: EventSink, batch: SinkBatch, ms: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const withdrawal = new Withdrawal();
+    const timer = setTimeout(() => {
       const err = new CollectorError(
         'WAYMARK_ERR_BROKER_UNAVAILABLE',
         `Kafka did not acknowledge within ${ms} ms; nothing was accepted, retry later`,
         { 'retry-after': RETRY_AFTER_UNAVAILABLE_S },
       );
-      controller.abort(err);
+      withdrawal.withdraw(err);
       reject(err);
     }, ms);
+    // Whichever settles first wins; a later answer from the sink changes nothing.
+    sink.send(batch, withdrawal).then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  // The race below may settle by the sink first; this rejection is then nobody's business.
-  promise.catch(() => {});
-  return { promise, signal: controller.signal, cancel: () => clearTimeout(timer) };
 }
 
 function describe(rejection: Rejection): string {
@@ -200,10 +207,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       }
     }
 
-    const timer = produceTimeout(config.kafka.produceTimeoutMs);
     const started = performance.now();
     try {
-      await Promise.race([sink.send({ events, invalid }, timer.signal), timer.promise]);
+      await sendWithin(sink, { events, invalid }, config.kafka.produceTimeoutMs);
       metrics.produceSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
     } catch (err) {
       const timedOut = err instanceof CollectorError;
@@ -218,8 +224,6 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
         'Kafka did not acknowledge the events; nothing was accepted, retry later',
         { 'retry-after': RETRY_AFTER_UNAVAILABLE_S },
       );
-    } finally {
-      timer.cancel();
     }
     if (events.length > 0) metrics.eventsAccepted.inc({ project: project.id }, events.length);
 
