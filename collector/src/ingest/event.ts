@@ -8,7 +8,7 @@ import type { EventErrorCode } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { type CollectedEvent, recordKey } from '../record.js';
 import { eventSchema } from '../wire-schema.js';
-import { anonymizeIp, normalizeIp } from './ip.js';
+import { storedIp } from './ip.js';
 import { isPlainObject } from './plain-object.js';
 import { checkStructure } from './structure.js';
 import { correctTimestamp } from './time.js';
@@ -116,8 +116,7 @@ export function prepareEvent(raw: unknown, index: number, facts: RequestFacts): 
   if (!time.ok) return refuse(raw, index, 'WAYMARK_ERR_EVENT_TIMESTAMP', 'timestamp', time.reason);
 
   // Server libraries forward the end user's IP in context.ip; browsers never set it.
-  const clientIp = normalizeIp(event.context?.ip ?? '') || normalizeIp(facts.requestIp);
-  const ip = facts.keepIp ? clientIp : anonymizeIp(clientIp);
+  const ip = storedIp(event.context?.ip, facts.requestIp, facts.keepIp);
   if (event.context?.ip !== undefined) event.context.ip = ip;
 
   const record: CollectedEvent = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anonymizeIp, normalizeIp } from './ip.js';
+import { anonymizeIp, normalizeIp, storedIp } from './ip.js';
 
 describe('anonymizeIp', () => {
   it.each([
@@ -26,5 +26,39 @@ describe('normalizeIp', () => {
     expect(normalizeIp('::ffff:198.51.100.9')).toBe('198.51.100.9');
     expect(normalizeIp('2001:DB8::1')).toBe('2001:db8::1');
     expect(normalizeIp('<script>')).toBe('');
+  });
+});
+
+describe('storedIp', () => {
+  it('prefers a valid context.ip, else the request address, anonymized unless kept', () => {
+    expect(storedIp('198.51.100.9', '203.0.113.77', false)).toBe('198.51.100.0');
+    expect(storedIp('198.51.100.9', '203.0.113.77', true)).toBe('198.51.100.9');
+    expect(storedIp('<script>', '203.0.113.77', false)).toBe('203.0.113.0');
+    expect(storedIp(undefined, '203.0.113.77', true)).toBe('203.0.113.77');
+    expect(storedIp(undefined, 'nonsense', false)).toBe('');
+  });
+
+  it('answers each request address for itself, whatever came before', () => {
+    const addresses = [
+      '203.0.113.77',
+      '::ffff:10.1.2.3',
+      '203.0.113.77',
+      '2001:db8::1',
+      '2001:db8::1',
+    ];
+    expect(addresses.map((a) => storedIp(undefined, a, false))).toEqual([
+      '203.0.113.0',
+      '10.1.2.0',
+      '203.0.113.0',
+      '2001:db8:0::',
+      '2001:db8:0::',
+    ]);
+    expect(addresses.map((a) => storedIp(undefined, a, true))).toEqual([
+      '203.0.113.77',
+      '10.1.2.3',
+      '203.0.113.77',
+      '2001:db8::1',
+      '2001:db8::1',
+    ]);
   });
 });

@@ -33,3 +33,23 @@ function expandIpv6(ip: string): string[] {
   const middle = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
   return [...left, ...middle, ...right].map((g) => Number.parseInt(g, 16).toString(16));
 }
+
+/**
+ * The address an event is stored with: `context.ip` when valid (server libraries forward the end
+ * user's), else the request's; anonymized unless `keep`. Every event of a request shares the
+ * request's address, so its answer is remembered for the next event.
+ */
+let lastRequestIp: string | undefined;
+let lastRequestIpNormalized = '';
+let lastRequestIpAnonymized = '';
+
+export function storedIp(contextIp: string | undefined, requestIp: string, keep: boolean): string {
+  const fromContext = contextIp === undefined ? '' : normalizeIp(contextIp);
+  if (fromContext !== '') return keep ? fromContext : anonymizeIp(fromContext);
+  if (requestIp !== lastRequestIp) {
+    lastRequestIp = requestIp;
+    lastRequestIpNormalized = normalizeIp(requestIp);
+    lastRequestIpAnonymized = anonymizeIp(lastRequestIpNormalized);
+  }
+  return keep ? lastRequestIpNormalized : lastRequestIpAnonymized;
+}

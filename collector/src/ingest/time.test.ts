@@ -29,4 +29,18 @@ describe('correctTimestamp', () => {
     ).toBe(true);
     expect(correctTimestamp(received, '1999-12-31T23:59:59.000Z', undefined).ok).toBe(false);
   });
+
+  it('corrects each event by its own sentAt when batches alternate', () => {
+    const sentAts = ['2026-11-20T12:10:00.000Z', '2026-11-20T11:50:00.000Z'];
+    const results = [0, 1, 0, 1].map(
+      (i) =>
+        correctTimestamp(received, '2026-11-20T12:00:00.000Z', sentAts[i]) as { timestamp: string },
+    );
+    expect(results.map((r) => r.timestamp)).toEqual([
+      '2026-11-20T11:50:00.000Z',
+      '2026-11-20T12:10:00.000Z',
+      '2026-11-20T11:50:00.000Z',
+      '2026-11-20T12:10:00.000Z',
+    ]);
+  });
 });

@@ -3,6 +3,17 @@ import { LIMITS } from '../limits.js';
 
 export type CorrectedTime = { ok: true; timestamp: string } | { ok: false; reason: string };
 
+/** Every event of a batch shares its `sentAt`: the last one read is remembered. */
+let lastSentAt = '';
+let lastSentAtMs = Number.NaN;
+function parseSentAt(sentAt: string): number {
+  if (sentAt !== lastSentAt) {
+    lastSentAt = sentAt;
+    lastSentAtMs = Date.parse(sentAt);
+  }
+  return lastSentAtMs;
+}
+
 /**
  * `timestamp + (receivedAt − sentAt)`: a client clock that runs ahead or behind is corrected by
  * how far its `sentAt` is from when the request arrived. No timestamp → receivedAt; no sentAt →
@@ -15,7 +26,7 @@ export function correctTimestamp(
 ): CorrectedTime {
   if (timestamp === undefined) return { ok: true, timestamp: new Date(receivedAtMs).toISOString() };
   let ms = Date.parse(timestamp);
-  if (sentAt !== undefined) ms += receivedAtMs - Date.parse(sentAt);
+  if (sentAt !== undefined) ms += receivedAtMs - parseSentAt(sentAt);
   if (!Number.isFinite(ms)) return { ok: false, reason: 'timestamp cannot be read as a date' };
   if (ms > receivedAtMs + LIMITS.maxFutureMs) {
     return {
