@@ -43,6 +43,15 @@ describe('decodeRecord', () => {
       'event.messageId',
     ],
     [
+      'properties that are not an object',
+      bytes({
+        ...collectedEvent({ messageId: 'x' }),
+        event: { type: 'track', messageId: 'x', anonymousId: 'a', properties: [1, 2] },
+      }),
+      'validate',
+      'event.properties',
+    ],
+    [
       'an unknown event type',
       bytes(collectedEvent({ messageId: 'm', event: { type: 'nope' as 'track' } })),
       'validate',
