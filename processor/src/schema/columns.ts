@@ -8,6 +8,10 @@
 export const TABLES = {
   events: 'events',
   identities: 'identities',
+  /** Rollup of events per project, day, device and event kind (migration 3), for the funnel. */
+  journeyDays: 'journey_days',
+  /** Entry-touch hash → its channel, campaign and device columns (migration 3). */
+  entryTouches: 'entry_touches',
   migrations: 'schema_migrations',
 } as const;
 

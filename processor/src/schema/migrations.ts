@@ -1,6 +1,34 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { TABLES } from './columns.js';
 
+/** The entry touch of an event, as a hash: `entry_touches` maps it back to its columns. */
+const ENTRY_TOUCH =
+  'cityHash64(first_channel, first_campaign, session_channel, session_campaign, device_type)';
+
+/** One journey_days row per group of `events` rows (the view's and the backfill's query). */
+const JOURNEY_DAYS_SELECT = `SELECT
+        project_id,
+        toDate(timestamp) AS day,
+        cityHash64(anonymous_id) AS device,
+        is_bot,
+        device_type,
+        type,
+        if(type = 'track', event, '') AS track_event,
+        minState(timestamp) AS first_at,
+        argMinState(${ENTRY_TOUCH}, timestamp) AS entry_touch,
+        groupArrayStateIf(cityHash64(anonymous_id, session_id), type = 'page') AS page_sessions,
+        groupArrayStateIf(toUInt32(timestamp), type = 'page') AS page_times,
+        groupArrayStateIf(cityHash64(message_id), type = 'page') AS page_messages
+      FROM {db}.${TABLES.events}
+      GROUP BY project_id, day, device, is_bot, device_type, type, track_event`;
+
+const ENTRY_TOUCHES_SELECT = `SELECT
+        project_id,
+        ${ENTRY_TOUCH} AS touch,
+        first_channel, first_campaign, session_channel, session_campaign, device_type
+      FROM {db}.${TABLES.events}
+      GROUP BY project_id, touch, first_channel, first_campaign, session_channel, session_campaign, device_type`;
+
 export interface Migration {
   version: number;
   name: string;
@@ -99,6 +127,63 @@ export const MIGRATIONS: readonly Migration[] = [
         message_id String
       ) ENGINE = ReplacingMergeTree()
       ORDER BY (project_id, anonymous_id, user_id)`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'journey rollup',
+    statements: [
+      // The funnel's hot path over `events` groups ten million rows by a string id with string
+      // aggregates (seconds at 10 M). This rollup keeps, per project, UTC day, device (a hash of
+      // the anonymous id), bot flag, device type and event kind (type, plus the event name for
+      // `track`), the first moment of that kind that day, the entry touch (a hash, see
+      // entry_touches) at the device's earliest event, and each page view as (session,
+      // second, message) — everything the stage rules need, yet nothing rule-specific: rules are
+      // still evaluated at query time, so a changed rule applies to history.
+      //
+      // Duplicate safety: min and argMin of a replayed or retried row give the same answer (the
+      // earliest copy), and the page arrays carry the message hash so readers keep each page
+      // view once (the same way the queries over `events` always did). So an event counted by
+      // both the view and the backfill, or replayed by the processor, never counts twice.
+      // Device, session and message are 64-bit cityHash64 values, as the page-view logic already
+      // used for sessions and messages.
+      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.journeyDays} (
+        project_id String,
+        day Date,
+        device UInt64,
+        is_bot UInt8,
+        device_type String,
+        type String,
+        track_event String,
+        first_at AggregateFunction(min, DateTime),
+        entry_touch AggregateFunction(argMin, UInt64, DateTime),
+        page_sessions AggregateFunction(groupArray, UInt64),
+        page_times AggregateFunction(groupArray, UInt32),
+        page_messages AggregateFunction(groupArray, UInt64)
+      ) ENGINE = AggregatingMergeTree()
+      PARTITION BY toYYYYMM(day)
+      ORDER BY (project_id, day, device, is_bot, device_type, type, track_event)`,
+      // The entry touches by hash: a handful of rows per project (channels × campaigns ×
+      // devices); replays collapse in merges and readers take any copy (they are identical).
+      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.entryTouches} (
+        project_id String,
+        touch UInt64,
+        first_channel String,
+        first_campaign String,
+        session_channel String,
+        session_campaign String,
+        device_type String
+      ) ENGINE = ReplacingMergeTree()
+      ORDER BY (project_id, touch)`,
+      // Views first, then the backfill: an event inserted in between is in both, which the
+      // comment above makes harmless; one inserted before is in the backfill.
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.journeyDays}_mv TO {db}.${TABLES.journeyDays}
+      AS ${JOURNEY_DAYS_SELECT}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.entryTouches}_mv TO {db}.${TABLES.entryTouches}
+      AS ${ENTRY_TOUCHES_SELECT}`,
+      `INSERT INTO {db}.${TABLES.journeyDays} ${JOURNEY_DAYS_SELECT}
+      SETTINGS max_bytes_before_external_group_by = 1000000000`,
+      `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
     ],
   },
 ];

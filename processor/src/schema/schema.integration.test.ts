@@ -39,6 +39,68 @@ describe('migrations', () => {
   });
 });
 
+describe('the journey rollup (migration 3)', () => {
+  const older = uniqueDatabase('schema_rollup');
+  const page = (messageId: string, timestamp: string) => ({
+    project_id: 'p',
+    message_id: messageId,
+    type: 'page',
+    anonymous_id: 'a',
+    session_id: 's',
+    timestamp,
+  });
+
+  beforeAll(async () => {
+    // A database from before the rollup: migrations 1 and 2 only, with events already stored.
+    await clickhouse.command({ query: `CREATE DATABASE IF NOT EXISTS ${older}` });
+    for (const m of MIGRATIONS.filter((m) => m.version < 3)) {
+      for (const statement of m.statements) {
+        await clickhouse.command({ query: statement.replaceAll('{db}', older) });
+      }
+    }
+    await clickhouse.insert({
+      table: `${older}.${TABLES.events}`,
+      values: [page('p1', '2026-11-02 10:00:00'), page('p2', '2026-11-02 10:01:00')],
+      format: 'JSONEachRow',
+    });
+    await migrate(clickhouse, older);
+    // After the migration, the view: a retry of p2 a second later and a track event.
+    await clickhouse.insert({
+      table: `${older}.${TABLES.events}`,
+      values: [
+        page('p2', '2026-11-02 10:01:01'),
+        { ...page('t1', '2026-11-02 10:02:00'), type: 'track', event: 'signed_up' },
+      ],
+      format: 'JSONEachRow',
+    });
+  });
+  afterAll(() => clickhouse.command({ query: `DROP DATABASE IF EXISTS ${older}` }));
+
+  it('backfills stored events and follows new ones, one row per day and kind', async () => {
+    const kinds = await rows<Record<string, string | number>>(
+      `SELECT type, track_event, toString(minMerge(first_at)) AS first_at,
+         toString(groupArrayMerge(page_messages)) AS pages
+       FROM ${older}.${TABLES.journeyDays}
+       GROUP BY type, track_event ORDER BY type`,
+    );
+    const p1 = "toString(cityHash64('p1'))";
+    const p2 = "toString(cityHash64('p2'))";
+    const [hashes] = await rows<Record<string, string>>(`SELECT ${p1} AS p1, ${p2} AS p2`);
+    expect(kinds).toEqual([
+      {
+        type: 'page',
+        track_event: '',
+        first_at: '2026-11-02 10:00:00',
+        // Each copy is kept with its message hash; readers keep the earliest copy per message.
+        pages: expect.stringMatching(/^\[\d+,\d+,\d+\]$/),
+      },
+      { type: 'track', track_event: 'signed_up', first_at: '2026-11-02 10:02:00', pages: '[]' },
+    ]);
+    const pages = String(kinds[0]?.pages).slice(1, -1).split(',').sort();
+    expect(pages).toEqual([hashes?.p1, hashes?.p2, hashes?.p2].sort());
+  });
+});
+
 describe('deduplicated reads on this ClickHouse', () => {
   const row = (messageId: string, timestamp: string, revenue: number) => ({
     project_id: 'p',
