@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { sqlNumber } from '../sql/escape.js';
-import { identityMapSql, journeysSql, PERSON_EXPR, type QueryTarget, scanSql } from './base.js';
+import { deviceIdentitiesSql, type QueryTarget, scanSql } from './base.js';
+import { journeysSql } from './journeys.js';
 import type { Scope } from './scope.js';
 import type { StageRules } from './stages.js';
 
@@ -47,20 +48,23 @@ FROM (
       SELECT person, any(outcome) AS person_outcome, any(person_channel) AS first_channel,
         argMax(type, ts) AS kind, argMax(label, ts) AS name
       FROM (
-        SELECT ${PERSON_EXPR} AS person, toUInt32(timestamp) AS ts, type,
+        SELECT if(id_user != 0, id_user, device) AS person, toUInt32(timestamp) AS ts, type,
           if(type = 'page', page_path, event) AS label
         FROM (
+          SELECT cityHash64(anonymous_id) AS device, timestamp, type, event, page_path
+          FROM (
 ${events}
+          )
         ) ANY LEFT JOIN (
-${identityMapSql(target)}
-        ) USING anonymous_id
+${deviceIdentitiesSql(target)}
+        ) USING device
       ) ANY INNER JOIN (
         SELECT person,
           if(level > ${level}, 'continued', 'stopped') AS outcome,
           first_channel AS person_channel,
           if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toUInt32(4294967295)) AS cutoff
         FROM (
-${journeysSql(target, q.scope, q.rules, q.windowDays)}
+${journeysSql(target, q.scope, q.rules, q.windowDays, { attributes: true })}
         )
         WHERE level >= ${level}
       ) USING person

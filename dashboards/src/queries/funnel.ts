@@ -3,8 +3,9 @@
  * time between consecutive stages, overall and per breakdown value.
  */
 import { z } from 'zod';
-import { journeysSql, type QueryTarget } from './base.js';
+import type { QueryTarget } from './base.js';
 import { type Breakdown, withTotal } from './breakdown.js';
+import { journeysSql } from './journeys.js';
 import type { Scope } from './scope.js';
 import { STAGES, type Stage, type StageRules } from './stages.js';
 
@@ -29,7 +30,7 @@ export function funnelSql(target: QueryTarget, q: FunnelQuery): string {
 FROM (
   SELECT ${key}, level, a, e, t, r
   FROM (
-${journeysSql(target, q.scope, q.rules, q.windowDays)}
+${journeysSql(target, q.scope, q.rules, q.windowDays, { attributes: q.breakdown !== 'none' })}
   )
   ${arrayJoin}
 )

@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Tests only, like ../test/database.ts: the processor does not export its migrations.
+import { MIGRATIONS } from '../../../processor/src/schema/migrations.js';
 import { freshDatabase, insertRows } from '../test/database.js';
 import { CONVERSION_PATHS, journeyEvents, journeyIdentities } from '../test/journeys.js';
 import { createQueries, type Queries } from './index.js';
@@ -311,6 +313,28 @@ describe('retention cohorts', () => {
     expect(cohort('2026-11-02', '')?.returningShare).toEqual([1, 0, 0.2, 0]);
     expect(cohort('2026-11-02', 'email')).toMatchObject({ people: 1, returning: [1, 0, 1, 0] });
     expect(cohort('2026-11-09', '')).toMatchObject({ people: 1, returning: [1, 0, 0, 0] });
+  });
+});
+
+describe('the journey rollup', () => {
+  it('answers the same when its backfill runs again over the stored events', async () => {
+    const before = await Promise.all([
+      queries.funnel(ctx, funnelParams.parse({ ...november, breakdown: 'first_channel' })),
+      queries.dropoff(ctx, dropoffParams.parse({ ...november, stage: 'awareness' })),
+    ]);
+    // Every statement of the rollup's migration again: each stored event now reaches the
+    // rollup once more (a processor replay, or two processors migrating at once).
+    const rollup = MIGRATIONS.find((m) => m.version === 3);
+    expect(rollup).toBeDefined();
+    for (const statement of rollup?.statements ?? []) {
+      await client.command({ query: statement.replaceAll('{db}', database) });
+    }
+    const after = await Promise.all([
+      queries.funnel(ctx, funnelParams.parse({ ...november, breakdown: 'first_channel' })),
+      queries.dropoff(ctx, dropoffParams.parse({ ...november, stage: 'awareness' })),
+    ]);
+    expect(after).toEqual(before);
+    expect(people(after[0].total.steps)).toEqual([6, 4, 3, 1]);
   });
 });
 

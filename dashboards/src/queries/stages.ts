@@ -58,19 +58,22 @@ export type StageRules = z.infer<typeof stageRulesSchema>;
 
 export const DEFAULT_STAGE_RULES: StageRules = Object.freeze(stageRulesSchema.parse({}));
 
-function trackEventIn(events: readonly string[]): string {
-  return events.length === 0 ? '0' : `(type = 'track' AND event IN ${sqlStringList(events)})`;
+function trackEventIn(events: readonly string[], column: string): string {
+  return events.length === 0 ? '0' : `(type = 'track' AND ${column} IN ${sqlStringList(events)})`;
 }
 
-/** SQL boolean expressions over one events row (columns `type`, `event`). */
-export function stagePredicates(rules: StageRules) {
+/**
+ * SQL boolean expressions over one row with columns `type` and the event name: `event` in the
+ * events table, `track_event` in the journey_days rollup (a fixed column name, never input).
+ */
+export function stagePredicates(rules: StageRules, eventColumn: 'event' | 'track_event' = 'event') {
   const awareness = `type IN ${sqlStringList(rules.awareness.types)}`;
+  const trackEvent = (events: readonly string[]) => trackEventIn(events, eventColumn);
   return {
     awareness,
-    engagementEvent: trackEventIn(rules.engagement.events),
-    transaction: trackEventIn(rules.transaction.events),
-    retention:
-      rules.retention.events.length === 0 ? awareness : trackEventIn(rules.retention.events),
+    engagementEvent: trackEvent(rules.engagement.events),
+    transaction: trackEvent(rules.transaction.events),
+    retention: rules.retention.events.length === 0 ? awareness : trackEvent(rules.retention.events),
     minPageViews: sqlNumber(rules.engagement.minPageViewsPerSession),
     afterDays: sqlNumber(rules.retention.afterDays),
     pageType: sqlString('page'),
