@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testClickHouse, uniqueDatabase, uniqueTopic } from '../../infra/src/test/context.js';
 import { createBatchLoader } from './batch-loader.js';
+import { jsonEachRowLine } from './clickhouse/insert-lines.js';
 import { decodeRecord } from './decode.js';
 import { HealthState } from './health.js';
 import { DEAD_LETTER_HEADERS } from './kafka/dead-letters.js';
@@ -52,7 +53,7 @@ it('loads the good rows and dead-letters a row ClickHouse refuses, with its reas
   const bad = items[2];
   if (bad?.kind !== 'load') throw new Error('fixture must be loadable');
   // A value the validated path never produces: stands for any row ClickHouse cannot parse.
-  bad.event = { ...bad.event, timestamp: 'not a time' };
+  bad.eventLine = jsonEachRowLine({ ...JSON.parse(bad.eventLine), timestamp: 'not a time' });
   await load(items);
 
   const stored = await clickhouse.query({

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { errorMessage, isRowDataError } from './clickhouse/errors.js';
+import { insertJsonLines, jsonEachRowLine } from './clickhouse/insert-lines.js';
 import { insertIsolatingBadRows } from './clickhouse/isolate.js';
 import type { HealthState } from './health.js';
 import { type DeadLetter, toDeadLetterMessage } from './kafka/dead-letters.js';
@@ -46,24 +47,23 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
       },
     });
 
-  const insertInto = async <R>(table: string, rows: readonly R[]) => {
+  const insertInto = async (table: string, lines: readonly string[]) => {
     const started = performance.now();
-    await clickhouse.insert({
-      table: `${database}.${table}`,
-      values: [...rows],
-      format: 'JSONEachRow',
-    });
+    await insertJsonLines(clickhouse, `${database}.${table}`, lines);
     metrics.insertDuration.observe({ table }, (performance.now() - started) / 1000);
-    metrics.rowsInserted.inc({ table }, rows.length);
+    metrics.rowsInserted.inc({ table }, lines.length);
     if (health.recovered('clickhouse')) log.info({ table }, 'ClickHouse is back, loading resumed');
     metrics.clickhouseUp.set(1);
   };
 
-  /** Inserts the rows `pick` selects; returns dead letters for the rows ClickHouse refused. */
-  const loadTable = async <R>(
+  /**
+   * Inserts the rows (JSONEachRow lines) `pick` selects; returns dead letters for the rows
+   * ClickHouse refused.
+   */
+  const loadTable = async (
     table: string,
     items: readonly LoadItem[],
-    pick: (item: LoadItem) => R | undefined,
+    pick: (item: LoadItem) => string | undefined,
   ): Promise<{ loaded: LoadItem[]; dead: DeadLetter[] }> => {
     const withRows = items.flatMap((item) => {
       const row = pick(item);
@@ -95,10 +95,12 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
     metrics.batchRows.observe(items.length);
     const toLoad = items.filter((i): i is LoadItem => i.kind === 'load');
     const dead: DeadLetter[] = items.filter((i) => i.kind === 'dead');
-    const events = await loadTable(TABLES.events, toLoad, (i) => i.event);
+    const events = await loadTable(TABLES.events, toLoad, (i) => i.eventLine);
     dead.push(...events.dead);
     // An identity link is only written for an event that was stored.
-    const identities = await loadTable(TABLES.identities, events.loaded, (i) => i.identity);
+    const identities = await loadTable(TABLES.identities, events.loaded, (i) =>
+      i.identity ? jsonEachRowLine(i.identity) : undefined,
+    );
     dead.push(...identities.dead);
     if (dead.length > 0) {
       const now = new Date();

@@ -1,3 +1,4 @@
+import { jsonEachRowLine } from './clickhouse/insert-lines.js';
 import { decodeRecord } from './decode.js';
 import { toEventRow, toIdentityRow } from './rows.js';
 import type { SourceMessage, WorkItem } from './work.js';
@@ -10,7 +11,7 @@ export function prepare(source: SourceMessage): WorkItem {
     return {
       kind: 'load',
       source,
-      event: toEventRow(decoded.record),
+      eventLine: jsonEachRowLine(toEventRow(decoded.record)),
       identity: toIdentityRow(decoded.record),
     };
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { EventRow, IdentityRow } from './schema/columns.js';
+import type { IdentityRow } from './schema/columns.js';
 
 /** Where a message came from: enough to dead-letter it with its original bytes. */
 export interface SourceMessage {
@@ -13,5 +13,14 @@ export type DeadLetterStage = 'parse' | 'validate' | 'load';
 
 /** One consumed message and what to do with it. */
 export type WorkItem =
-  | { kind: 'load'; source: SourceMessage; event: EventRow; identity: IdentityRow | undefined }
+  | {
+      kind: 'load';
+      source: SourceMessage;
+      /**
+       * The events row, serialized already as a JSONEachRow line: done when the message is
+       * prepared, while the previous insert runs, so an insert starts without that work.
+       */
+      eventLine: string;
+      identity: IdentityRow | undefined;
+    }
   | { kind: 'dead'; source: SourceMessage; stage: DeadLetterStage; reason: string };

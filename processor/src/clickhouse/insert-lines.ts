@@ -1,0 +1,25 @@
+import { Readable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/** One row as a JSONEachRow line. */
+export function jsonEachRowLine(row: object): string {
+  return `${JSON.stringify(row)}\n`;
+}
+
+/**
+ * Inserts rows already serialized as JSONEachRow lines. `insert()` of @clickhouse/client only
+ * takes objects, which it serializes when called: rows serialized earlier (while the previous
+ * insert ran) keep ClickHouse from waiting on that work.
+ */
+export async function insertJsonLines(
+  clickhouse: ClickHouseClient,
+  table: string,
+  lines: readonly string[],
+): Promise<void> {
+  const { stream } = await clickhouse.exec({
+    query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+    values: Readable.from([lines.join('')], { objectMode: false }),
+  });
+  // An insert answers with an empty body; reading it to the end frees the socket for reuse.
+  for await (const _chunk of stream);
+}
