@@ -91,15 +91,22 @@ export function registerBodyParsing(app: FastifyInstance): void {
       }
     },
   );
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  // Callback style: an async hook costs a promise on every request.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-    if (encoding === undefined || encoding === '' || encoding === 'identity') return payload;
-    if (!GZIP_ENCODINGS.has(encoding)) {
-      throw new CollectorError(
-        'WAYMARK_ERR_UNSUPPORTED_ENCODING',
-        `content-encoding ${encoding.slice(0, 40)} is not supported: send gzip or none`,
-      );
+    if (encoding === undefined || encoding === '' || encoding === 'identity') {
+      done(null, payload);
+      return;
     }
-    return gunzipWithLimit(payload);
+    if (!GZIP_ENCODINGS.has(encoding)) {
+      done(
+        new CollectorError(
+          'WAYMARK_ERR_UNSUPPORTED_ENCODING',
+          `content-encoding ${encoding.slice(0, 40)} is not supported: send gzip or none`,
+        ),
+      );
+      return;
+    }
+    done(null, gunzipWithLimit(payload));
   });
 }

@@ -141,8 +141,14 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     request.waymarkInFlight = true;
     await enforce(ipLimit, request, 'IP address');
   });
-  app.addHook('onResponse', async (request) => release(request));
-  app.addHook('onRequestAbort', async (request) => release(request));
+  app.addHook('onResponse', (request, _reply, done) => {
+    release(request);
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    release(request);
+    done();
+  });
 
   // After the body is read (the key may be in it): who is sending, from where, how often.
   app.addHook('preHandler', async (request) => {
