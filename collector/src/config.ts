@@ -29,6 +29,8 @@ const envSchema = z.object({
   KAFKA_INVALID_EVENTS_TOPIC: z.string().min(1).default(DEFAULT_INVALID_EVENTS_TOPIC),
   KAFKA_TOPIC_PARTITIONS: int(1, 1000, DEFAULT_TOPIC_PARTITIONS),
   KAFKA_COMPRESSION: z.enum(['gzip', 'none']).default('gzip'),
+  /** zlib level of gzip compression: 1 is fastest, 9 smallest. */
+  KAFKA_GZIP_LEVEL: int(1, 9, 1),
   /** Bound on waiting for the broker's acknowledgement before answering 503. */
   KAFKA_PRODUCE_TIMEOUT_MS: int(100, 120_000, 5000),
   /** Idempotent producers, each with one produce request out at a time. */
@@ -53,6 +55,7 @@ export interface CollectorConfig {
     readonly invalidEventsTopic: string;
     readonly partitions: number;
     readonly compression: 'gzip' | 'none';
+    readonly gzipLevel: number;
     readonly produceTimeoutMs: number;
     readonly producers: number;
   };
@@ -105,6 +108,7 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
       invalidEventsTopic: e.KAFKA_INVALID_EVENTS_TOPIC,
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       compression: e.KAFKA_COMPRESSION,
+      gzipLevel: e.KAFKA_GZIP_LEVEL,
       produceTimeoutMs: e.KAFKA_PRODUCE_TIMEOUT_MS,
       producers: e.KAFKA_PRODUCERS,
     }),

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import kafkajs, { type Producer, type TopicMessages } from 'kafkajs';
+import { useGzipLevel } from './gzip-codec.js';
 import { createKafka, type KafkaSettings, producerSettings } from './kafka-client.js';
 
 export interface ProducedRecord {
@@ -44,6 +45,7 @@ const toThreadError = (err: unknown): ThreadError =>
 
 async function serve(config: KafkaSettings, port: NonNullable<typeof parentPort>): Promise<void> {
   const post = (message: FromProducerThread) => port.postMessage(message);
+  useGzipLevel(config.gzipLevel);
   const kafka = createKafka(config);
   const producers: Producer[] = Array.from({ length: config.producers }, () =>
     kafka.producer(producerSettings(config)),
