@@ -5,6 +5,10 @@
  * The topic is filled once through the real collector; each run then starts a processor with a
  * new consumer group and a new database, and times the rows arriving (first row → last row, so
  * the start-up — migrations, group join — is not counted as loading).
+ *
+ * The ceiling inserts into the same schema the processor loaded into, copied from its database:
+ * `events` with the materialized views that keep the query rollups, which every insert feeds.
+ * A bare copy of `events` alone is timed too and logged, to show what the views cost.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
@@ -72,6 +76,26 @@ function run(cmd: string, args: string[], stdinFile: string): Promise<void> {
   });
 }
 
+/**
+ * Recreates `from`'s tables and materialized views in `to` from their own DDL (tables first, so
+ * the views find their targets). Database names are bench-generated, so renaming is textual.
+ */
+async function copySchema(ch: ClickHouseClient, from: string, to: string): Promise<void> {
+  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${to}` });
+  const rs = await ch.query({
+    query: `SELECT name FROM system.tables WHERE database = '${from}' AND name NOT LIKE '.inner%' ORDER BY engine = 'MaterializedView', name`,
+    format: 'JSONEachRow',
+  });
+  for (const { name } of (await rs.json()) as { name: string }[]) {
+    const ddl = await ch.query({
+      query: `SHOW CREATE TABLE ${from}.${name}`,
+      format: 'JSONEachRow',
+    });
+    const [{ statement }] = (await ddl.json()) as [{ statement: string }];
+    await ch.command({ query: statement.replaceAll(`${from}.`, `${to}.`) });
+  }
+}
+
 /** The storage ceiling: the same rows, inserted by ClickHouse's own client in one statement. */
 async function timeRawInsert(
   ctx: BenchContext,
@@ -79,9 +103,13 @@ async function timeRawInsert(
   source: string,
   database: string,
   file: string,
+  schema: 'full' | 'bare',
 ): Promise<{ rate: number; command: string }> {
-  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
-  await ch.command({ query: `CREATE TABLE ${database}.events AS ${source}.events` });
+  if (schema === 'full') await copySchema(ch, source, database);
+  else {
+    await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+    await ch.command({ query: `CREATE TABLE ${database}.events AS ${source}.events` });
+  }
   const query = `INSERT INTO ${database}.events FORMAT JSONEachRow`;
   const args = ['--port', String(ctx.clickhouseTcpPort), '--query', query];
   const started = performance.now();
@@ -122,11 +150,12 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
           createWriteStream(file),
         );
       }
-      const raw = await timeRawInsert(ctx, ch, db, `${ctx.runId}_raw${i}`, file);
+      const raw = await timeRawInsert(ctx, ch, db, `${ctx.runId}_raw${i}`, file, 'full');
+      const bare = await timeRawInsert(ctx, ch, db, `${ctx.runId}_bare${i}`, file, 'bare');
       rawRates.push(raw.rate);
       rawCommand = raw.command;
       ctx.log(
-        `loader run ${i + 1}: processor ${Math.round(processorRates[i] ?? 0)} rows/s, raw insert ${Math.round(raw.rate)} rows/s`,
+        `loader run ${i + 1}: processor ${Math.round(processorRates[i] ?? 0)} rows/s, raw insert ${Math.round(raw.rate)} rows/s (events table alone, without the rollup views: ${Math.round(bare.rate)} rows/s)`,
       );
     }
     const rate = median(processorRates);
