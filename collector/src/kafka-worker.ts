@@ -1,19 +1,14 @@
 /**
- * The collector's Kafka producers, on a thread of their own. kafkajs encodes every record in
- * JavaScript (CRC32C, varints, buffer copies): about as much CPU per event as everything else the
+ * The collector's Kafka producers, on a thread of their own. The Kafka clients encode every record
+ * in JavaScript (CRC32C, varints, buffer copies): about as much CPU per event as everything else the
  * collector does for it, so it runs beside the HTTP thread instead of on it. The HTTP thread keeps
  * the coalescer (grouping, withdrawal on timeout) and tells this thread what to produce, on which
  * producer; this thread answers once the broker acknowledged (acks = all) or refused.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import kafkajs, { type Producer, type TopicMessages } from 'kafkajs';
-import { useGzipLevel } from './gzip-codec.js';
-import { createKafka, type KafkaSettings, producerSettings } from './kafka-client.js';
+import type { KafkaSettings, ProducedRecord, ProducerLanes, TopicRecords } from './kafka-client.js';
 
-export interface ProducedRecord {
-  key: string;
-  value: string;
-}
+export type { ProducedRecord } from './kafka-client.js';
 
 export type ToProducerThread =
   | {
@@ -25,7 +20,7 @@ export type ToProducerThread =
     }
   | { type: 'close' };
 
-/** An error as it crosses threads (kafkajs' error classes do not survive structured cloning). */
+/** An error as it crosses threads (the clients' error classes do not survive structured cloning). */
 export interface ThreadError {
   name: string;
   message: string;
@@ -43,35 +38,34 @@ const toThreadError = (err: unknown): ThreadError =>
     ? { name: err.name, message: err.message }
     : { name: 'Error', message: String(err) };
 
+/** The configured client, loaded only when chosen. */
+async function connectLanes(config: KafkaSettings): Promise<ProducerLanes> {
+  if (config.client === 'platformatic') {
+    return (await import('./kafka-platformatic.js')).connectPlatformaticLanes(config);
+  }
+  return (await import('./kafka-kafkajs.js')).connectKafkajsLanes(config);
+}
+
 async function serve(config: KafkaSettings, port: NonNullable<typeof parentPort>): Promise<void> {
   const post = (message: FromProducerThread) => port.postMessage(message);
-  useGzipLevel(config.gzipLevel);
-  const kafka = createKafka(config);
-  const producers: Producer[] = Array.from({ length: config.producers }, () =>
-    kafka.producer(producerSettings(config)),
-  );
+  let lanes: ProducerLanes;
   try {
-    await Promise.all(producers.map((p) => p.connect()));
+    lanes = await connectLanes(config);
   } catch (err) {
-    await Promise.allSettled(producers.map((p) => p.disconnect()));
     post({ type: 'connect-failed', error: toThreadError(err) });
     return;
   }
-  const compression =
-    config.compression === 'gzip' ? kafkajs.CompressionTypes.GZIP : kafkajs.CompressionTypes.None;
 
   async function produce(message: Extract<ToProducerThread, { type: 'produce' }>) {
-    const topicMessages: TopicMessages[] = [];
+    const topics: TopicRecords[] = [];
     if (message.events.length > 0) {
-      topicMessages.push({ topic: config.eventsTopic, messages: message.events });
+      topics.push({ topic: config.eventsTopic, records: message.events });
     }
     if (message.invalid.length > 0) {
-      topicMessages.push({ topic: config.invalidEventsTopic, messages: message.invalid });
+      topics.push({ topic: config.invalidEventsTopic, records: message.invalid });
     }
     try {
-      if (topicMessages.length > 0) {
-        await producers[message.lane]!.sendBatch({ topicMessages, acks: -1, compression });
-      }
+      if (topics.length > 0) await lanes.send(message.lane, topics);
       post({ type: 'acked', id: message.id });
     } catch (err) {
       post({ type: 'failed', id: message.id, error: toThreadError(err) });
@@ -83,7 +77,7 @@ async function serve(config: KafkaSettings, port: NonNullable<typeof parentPort>
       void produce(message);
       return;
     }
-    void Promise.allSettled(producers.map((p) => p.disconnect())).then(() => {
+    void lanes.close().then(() => {
       post({ type: 'closed' });
       port.close();
     });

@@ -1,142 +1,150 @@
 /**
- * Against the real Kafka: topics are created with the configured partitions, and of hostile
- * batches mixed with valid events, every valid event lands once, keyed by project + person,
- * while every refused one lands in the invalid-events topic with its reason and raw payload.
+ * Against the real Kafka, for every client the collector can produce through (KAFKA_CLIENT):
+ * topics are created with the configured partitions, and of hostile batches mixed with valid
+ * events, every valid event lands once, keyed by project + person, in the partition kafkajs's
+ * default partitioner picks, while every refused one lands in the invalid-events topic with its
+ * reason and raw payload.
  */
 import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices, uniqueTopic } from '../../infra/src/test/context.js';
 import { freePort } from '../../infra/src/test/processes.js';
 import { buildApp } from './app.js';
+import { KAFKA_CLIENTS } from './config.js';
 import { connectKafkaSink, type EventSink } from './kafka.js';
 import type { CollectedEvent, InvalidEventRecord } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
+import { kafkajsPartition } from './test/kafkajs-partition.js';
 import { mixedBatch } from './test/payloads.js';
 import { basic, testConfig } from './test/recording-sink.js';
 
 const { kafkaBrokers } = testServices();
-const eventsTopic = uniqueTopic('collector-events');
-const invalidTopic = uniqueTopic('collector-invalid');
-const config = testConfig({
-  KAFKA_BROKERS: kafkaBrokers.join(','),
-  KAFKA_EVENTS_TOPIC: eventsTopic,
-  KAFKA_INVALID_EVENTS_TOPIC: invalidTopic,
-  KAFKA_TOPIC_PARTITIONS: '3',
-  COLLECTOR_RATE_LIMIT_PER_IP: '0',
-  COLLECTOR_RATE_LIMIT_PER_KEY: '0',
-});
-let sink: EventSink;
-let app: ReturnType<typeof buildApp>;
 
-beforeAll(async () => {
-  sink = await connectKafkaSink(config.kafka);
-  app = buildApp(config, { sink });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await sink?.close();
-});
-
-it('creates both topics with the configured partition count and reports ready', async () => {
-  const admin = new Kafka({ brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [eventsTopic, invalidTopic] });
-    expect(topics.map((t) => t.partitions.length)).toEqual([3, 3]);
-  } finally {
-    await admin.disconnect();
-  }
-  expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
-});
-
-it('lands every valid event of hostile batches once, and every refused one as invalid', async () => {
-  const batches = fc.sample(mixedBatch, { numRuns: 60, seed: 42 });
-  const validIds: string[] = [];
-  let bad = 0;
-  for (const { batch, validIds: ids, badIndexes } of batches) {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/batch',
-      headers: { 'content-type': 'application/json', authorization: basic('wk_shop_test_key') },
-      payload: JSON.stringify({ batch }),
-    });
-    expect(res.statusCode).toBe(ids.length > 0 ? 200 : 400);
-    validIds.push(...ids);
-    bad += badIndexes.length;
-  }
-  expect(validIds.length).toBeGreaterThan(20);
-
-  const events = await readAllRecords(kafkaBrokers, eventsTopic);
-  const records = events.map((e) => ({
-    key: e.key,
-    record: JSON.parse(e.value) as CollectedEvent,
-  }));
-  expect(records.map((r) => r.record.event.messageId).sort()).toEqual([...validIds].sort());
-  for (const { key, record } of records) {
-    expect(key).toBe(`shop:${record.event.anonymousId}`);
-    expect(record.projectId).toBe('shop');
-  }
-  // Same person → same partition, so their events stay ordered.
-  const partitionOf = new Map<string, number>();
-  for (const e of events) {
-    expect(partitionOf.get(e.key) ?? e.partition).toBe(e.partition);
-    partitionOf.set(e.key, e.partition);
-  }
-
-  const invalid = (await readAllRecords(kafkaBrokers, invalidTopic)).map(
-    (r) => JSON.parse(r.value) as InvalidEventRecord,
-  );
-  expect(invalid).toHaveLength(bad);
-  for (const r of invalid) {
-    expect(r).toMatchObject({
-      projectId: 'shop',
-      code: expect.stringMatching(/^WAYMARK_ERR_EVENT_/),
-    });
-    expect(r.reason.length).toBeGreaterThan(0);
-    expect(r.raw.length).toBeGreaterThan(0);
-  }
-}, 60_000);
-
-it('shares producer round trips between concurrent requests, each acknowledged once', async () => {
-  const topic = uniqueTopic('collector-concurrent');
-  const own = testConfig({
+describe.each(KAFKA_CLIENTS)('KAFKA_CLIENT=%s', (client) => {
+  const eventsTopic = uniqueTopic('collector-events');
+  const invalidTopic = uniqueTopic('collector-invalid');
+  const config = testConfig({
     KAFKA_BROKERS: kafkaBrokers.join(','),
-    KAFKA_EVENTS_TOPIC: topic,
-    KAFKA_INVALID_EVENTS_TOPIC: uniqueTopic('collector-concurrent-invalid'),
-    KAFKA_TOPIC_PARTITIONS: '2',
+    KAFKA_EVENTS_TOPIC: eventsTopic,
+    KAFKA_INVALID_EVENTS_TOPIC: invalidTopic,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    KAFKA_CLIENT: client,
+    COLLECTOR_RATE_LIMIT_PER_IP: '0',
+    COLLECTOR_RATE_LIMIT_PER_KEY: '0',
   });
-  const ownSink = await connectKafkaSink(own.kafka);
-  try {
-    const ids = Array.from({ length: 40 }, (_, i) => `concurrent-${i}`);
-    await Promise.all(
-      ids.map((messageId, i) =>
-        ownSink.send({
-          events: [{ key: `shop:a${i % 7}`, value: JSON.stringify({ event: { messageId } }) }],
-          invalid: [],
-        }),
-      ),
-    );
-    const stored = (await readAllRecords(kafkaBrokers, topic)).map(
-      (r) => (JSON.parse(r.value) as { event: { messageId: string } }).event.messageId,
-    );
-    expect(stored.sort()).toEqual([...ids].sort());
-  } finally {
-    await ownSink.close();
-  }
-  // Closed, the producer thread is gone: sends fail (the route answers 503), readiness says no.
-  await expect(
-    ownSink.send({ events: [{ key: 'shop:a', value: '{}' }], invalid: [] }),
-  ).rejects.toThrow('closed');
-  expect(await ownSink.ready()).toBe(false);
-});
+  let sink: EventSink;
+  let app: ReturnType<typeof buildApp>;
 
-it('fails to connect within the bound when no broker answers', async () => {
-  const port = await freePort();
-  const unreachable = testConfig({
-    KAFKA_BROKERS: `127.0.0.1:${port}`,
-    KAFKA_PRODUCE_TIMEOUT_MS: '400',
+  beforeAll(async () => {
+    sink = await connectKafkaSink(config.kafka);
+    app = buildApp(config, { sink });
   });
-  await expect(connectKafkaSink(unreachable.kafka)).rejects.toThrow();
+
+  afterAll(async () => {
+    await app?.close();
+    await sink?.close();
+  });
+
+  it('creates both topics with the configured partition count and reports ready', async () => {
+    const admin = new Kafka({ brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [eventsTopic, invalidTopic] });
+      expect(topics.map((t) => t.partitions.length)).toEqual([3, 3]);
+    } finally {
+      await admin.disconnect();
+    }
+    expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
+  });
+
+  it('lands every valid event of hostile batches once, and every refused one as invalid', async () => {
+    const batches = fc.sample(mixedBatch, { numRuns: 60, seed: 42 });
+    const validIds: string[] = [];
+    let bad = 0;
+    for (const { batch, validIds: ids, badIndexes } of batches) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        headers: { 'content-type': 'application/json', authorization: basic('wk_shop_test_key') },
+        payload: JSON.stringify({ batch }),
+      });
+      expect(res.statusCode).toBe(ids.length > 0 ? 200 : 400);
+      validIds.push(...ids);
+      bad += badIndexes.length;
+    }
+    expect(validIds.length).toBeGreaterThan(20);
+
+    const events = await readAllRecords(kafkaBrokers, eventsTopic);
+    const records = events.map((e) => ({
+      key: e.key,
+      record: JSON.parse(e.value) as CollectedEvent,
+    }));
+    expect(records.map((r) => r.record.event.messageId).sort()).toEqual([...validIds].sort());
+    for (const { key, record } of records) {
+      expect(key).toBe(`shop:${record.event.anonymousId}`);
+      expect(record.projectId).toBe('shop');
+    }
+    // Same person → same partition, so their events stay ordered; the same one whatever the client.
+    for (const e of events) {
+      expect(e.partition).toBe(kafkajsPartition(eventsTopic, e.key, 3));
+    }
+
+    const invalid = (await readAllRecords(kafkaBrokers, invalidTopic)).map(
+      (r) => JSON.parse(r.value) as InvalidEventRecord,
+    );
+    expect(invalid).toHaveLength(bad);
+    for (const r of invalid) {
+      expect(r).toMatchObject({
+        projectId: 'shop',
+        code: expect.stringMatching(/^WAYMARK_ERR_EVENT_/),
+      });
+      expect(r.reason.length).toBeGreaterThan(0);
+      expect(r.raw.length).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('shares producer round trips between concurrent requests, each acknowledged once', async () => {
+    const topic = uniqueTopic('collector-concurrent');
+    const own = testConfig({
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      KAFKA_EVENTS_TOPIC: topic,
+      KAFKA_INVALID_EVENTS_TOPIC: uniqueTopic('collector-concurrent-invalid'),
+      KAFKA_TOPIC_PARTITIONS: '2',
+      KAFKA_CLIENT: client,
+    });
+    const ownSink = await connectKafkaSink(own.kafka);
+    try {
+      const ids = Array.from({ length: 40 }, (_, i) => `concurrent-${i}`);
+      await Promise.all(
+        ids.map((messageId, i) =>
+          ownSink.send({
+            events: [{ key: `shop:a${i % 7}`, value: JSON.stringify({ event: { messageId } }) }],
+            invalid: [],
+          }),
+        ),
+      );
+      const stored = (await readAllRecords(kafkaBrokers, topic)).map(
+        (r) => (JSON.parse(r.value) as { event: { messageId: string } }).event.messageId,
+      );
+      expect(stored.sort()).toEqual([...ids].sort());
+    } finally {
+      await ownSink.close();
+    }
+    // Closed, the producer thread is gone: sends fail (the route answers 503), readiness says no.
+    await expect(
+      ownSink.send({ events: [{ key: 'shop:a', value: '{}' }], invalid: [] }),
+    ).rejects.toThrow('closed');
+    expect(await ownSink.ready()).toBe(false);
+  });
+
+  it('fails to connect within the bound when no broker answers', async () => {
+    const port = await freePort();
+    const unreachable = testConfig({
+      KAFKA_BROKERS: `127.0.0.1:${port}`,
+      KAFKA_PRODUCE_TIMEOUT_MS: '400',
+      KAFKA_CLIENT: client,
+    });
+    await expect(connectKafkaSink(unreachable.kafka)).rejects.toThrow();
+  });
 });

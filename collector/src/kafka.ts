@@ -1,7 +1,8 @@
 /**
- * The collector's Kafka sink (kafkajs), behind the small `EventSink` interface so the client can
- * be swapped or benchmarked, and so HTTP tests can use a fake. The producers run on their own
- * thread (kafka-worker.ts); this side groups records (coalesce.ts) and waits for the answers.
+ * The collector's Kafka sink, behind the small `EventSink` interface so HTTP tests can use a fake.
+ * The producers run on their own thread (kafka-worker.ts) through the configured client
+ * (KAFKA_CLIENT); this side groups records (coalesce.ts) and waits for the answers. Topic creation
+ * and readiness use kafkajs's admin client whatever produces.
  */
 import { Worker } from 'node:worker_threads';
 import { coalesce } from './coalesce.js';
