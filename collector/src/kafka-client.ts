@@ -72,3 +72,61 @@ export function producerSettings(config: KafkaSettings): ProducerConfig {
     },
   };
 }
+
+/**
+ * One lane's producer, replaced by a new one after a failed send. An idempotent producer numbers
+ * its batches, and a send that failed on the client side may still have been written; neither
+ * client moves its numbering on after a failure, so the next, different batch would carry the
+ * same sequence numbers, which the broker either takes for a retry of the written one (answers
+ * success, stores nothing: acknowledged events lost) or refuses as out of order for good. A new
+ * producer gets a new producer id and numbers afresh; whatever the failed send did write is an
+ * at-least-once copy the processor deduplicates by messageId.
+ */
+export interface RenewingProducer<P> {
+  /** Opens the producer now, so start-up fails fast when the broker is unreachable. */
+  open(): Promise<void>;
+  /** Runs `send` on the current producer; when it fails, the next call gets a new producer. */
+  use<T>(send: (producer: P) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function renewingProducer<P>(
+  open: () => Promise<P>,
+  dispose: (producer: P) => Promise<void>,
+): RenewingProducer<P> {
+  let current: Promise<P> | undefined;
+  const retire = (which: Promise<P>) => {
+    if (current !== which) return;
+    current = undefined;
+    which.then(dispose).catch(() => {});
+  };
+  const producer = (): Promise<P> => {
+    current ??= open();
+    return current;
+  };
+  return {
+    async open() {
+      const which = producer();
+      try {
+        await which;
+      } catch (err) {
+        retire(which);
+        throw err;
+      }
+    },
+    async use(send) {
+      const which = producer();
+      try {
+        return await send(await which);
+      } catch (err) {
+        retire(which);
+        throw err;
+      }
+    },
+    async close() {
+      const which = current;
+      current = undefined;
+      if (which) await which.then(dispose, () => {});
+    },
+  };
+}

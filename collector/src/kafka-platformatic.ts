@@ -22,6 +22,7 @@ import {
   type KafkaSettings,
   type ProducerLanes,
   RETRIES,
+  renewingProducer,
   requestTimeout,
   retryBudget,
 } from './kafka-client.js';
@@ -59,45 +60,51 @@ export function useGzipLevel(level: number): void {
 
 export async function connectPlatformaticLanes(config: KafkaSettings): Promise<ProducerLanes> {
   useGzipLevel(config.gzipLevel);
-  const producers: StringProducer[] = Array.from(
-    { length: config.producers },
-    () =>
-      new Producer({
-        clientId: 'waymark-collector',
-        bootstrapBrokers: [...config.brokers],
-        serializers: stringSerializers,
-        idempotent: true,
-        acks: ProduceAcks.ALL,
-        compression: config.compression === 'gzip' ? CompressionAlgorithms.GZIP : 'none',
-        partitioner: javaCompatiblePartitioner(),
-        connectTimeout: connectTimeout(config),
-        requestTimeout: requestTimeout(config),
-        timeout: requestTimeout(config),
-        retries: RETRIES,
-        retryDelay: (_client, _operation, attempt) =>
-          Math.min(retryBudget(config), INITIAL_RETRY_MS * 2 ** (attempt - 1)),
-      }),
-  );
   const topics = [config.eventsTopic, config.invalidEventsTopic];
+  const producers = Array.from({ length: config.producers }, () =>
+    renewingProducer(
+      async () => {
+        const producer: StringProducer = new Producer({
+          clientId: 'waymark-collector',
+          bootstrapBrokers: [...config.brokers],
+          serializers: stringSerializers,
+          idempotent: true,
+          acks: ProduceAcks.ALL,
+          compression: config.compression === 'gzip' ? CompressionAlgorithms.GZIP : 'none',
+          partitioner: javaCompatiblePartitioner(),
+          connectTimeout: connectTimeout(config),
+          requestTimeout: requestTimeout(config),
+          timeout: requestTimeout(config),
+          retries: RETRIES,
+          retryDelay: (_client, _operation, attempt) =>
+            Math.min(retryBudget(config), INITIAL_RETRY_MS * 2 ** (attempt - 1)),
+        });
+        try {
+          // Connects, loads the topics' metadata and gets the producer its id before an event.
+          await producer.metadata({ topics });
+          await producer.initIdempotentProducer({});
+        } catch (err) {
+          await producer.close().catch(() => {});
+          throw err;
+        }
+        return producer;
+      },
+      (producer) => producer.close(),
+    ),
+  );
   try {
-    // Connects, loads the topics' metadata and gets each producer its id before the first event.
-    await Promise.all(
-      producers.map(async (p) => {
-        await p.metadata({ topics });
-        await p.initIdempotentProducer({});
-      }),
-    );
+    await Promise.all(producers.map((p) => p.open()));
   } catch (err) {
     await Promise.allSettled(producers.map((p) => p.close()));
     throw err;
   }
   return {
     async send(lane, batch) {
-      const messages = [];
+      const messages: { topic: string; key: string; value: string }[] = [];
       for (const { topic, records } of batch) {
         for (const { key, value } of records) messages.push({ topic, key, value });
       }
-      await producers[lane]!.send({ messages });
+      await producers[lane]!.use((producer) => producer.send({ messages }));
     },
     async close() {
       await Promise.allSettled(producers.map((p) => p.close()));
