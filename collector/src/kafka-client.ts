@@ -130,3 +130,33 @@ export function renewingProducer<P>(
     },
   };
 }
+
+/**
+ * `count` renewing producers, each connected before the first event; when one cannot connect,
+ * the others are closed and start-up fails. `connect` failing disposes of that producer.
+ */
+export async function openProducerLanes<P>(
+  count: number,
+  create: () => P,
+  connect: (producer: P) => Promise<void>,
+  dispose: (producer: P) => Promise<void>,
+): Promise<RenewingProducer<P>[]> {
+  const open = async () => {
+    const producer = create();
+    try {
+      await connect(producer);
+    } catch (err) {
+      await dispose(producer).catch(() => {});
+      throw err;
+    }
+    return producer;
+  };
+  const lanes = Array.from({ length: count }, () => renewingProducer(open, dispose));
+  try {
+    await Promise.all(lanes.map((lane) => lane.open()));
+  } catch (err) {
+    await Promise.allSettled(lanes.map((lane) => lane.close()));
+    throw err;
+  }
+  return lanes;
+}

@@ -20,9 +20,9 @@ import {
   connectTimeout,
   INITIAL_RETRY_MS,
   type KafkaSettings,
+  openProducerLanes,
   type ProducerLanes,
   RETRIES,
-  renewingProducer,
   requestTimeout,
   retryBudget,
 } from './kafka-client.js';
@@ -61,43 +61,31 @@ export function useGzipLevel(level: number): void {
 export async function connectPlatformaticLanes(config: KafkaSettings): Promise<ProducerLanes> {
   useGzipLevel(config.gzipLevel);
   const topics = [config.eventsTopic, config.invalidEventsTopic];
-  const producers = Array.from({ length: config.producers }, () =>
-    renewingProducer(
-      async () => {
-        const producer: StringProducer = new Producer({
-          clientId: 'waymark-collector',
-          bootstrapBrokers: [...config.brokers],
-          serializers: stringSerializers,
-          idempotent: true,
-          acks: ProduceAcks.ALL,
-          compression: config.compression === 'gzip' ? CompressionAlgorithms.GZIP : 'none',
-          partitioner: javaCompatiblePartitioner(),
-          connectTimeout: connectTimeout(config),
-          requestTimeout: requestTimeout(config),
-          timeout: requestTimeout(config),
-          retries: RETRIES,
-          retryDelay: (_client, _operation, attempt) =>
-            Math.min(retryBudget(config), INITIAL_RETRY_MS * 2 ** (attempt - 1)),
-        });
-        try {
-          // Connects, loads the topics' metadata and gets the producer its id before an event.
-          await producer.metadata({ topics });
-          await producer.initIdempotentProducer({});
-        } catch (err) {
-          await producer.close().catch(() => {});
-          throw err;
-        }
-        return producer;
-      },
-      (producer) => producer.close(),
-    ),
+  const producers = await openProducerLanes(
+    config.producers,
+    (): StringProducer =>
+      new Producer({
+        clientId: 'waymark-collector',
+        bootstrapBrokers: [...config.brokers],
+        serializers: stringSerializers,
+        idempotent: true,
+        acks: ProduceAcks.ALL,
+        compression: config.compression === 'gzip' ? CompressionAlgorithms.GZIP : 'none',
+        partitioner: javaCompatiblePartitioner(),
+        connectTimeout: connectTimeout(config),
+        requestTimeout: requestTimeout(config),
+        timeout: requestTimeout(config),
+        retries: RETRIES,
+        retryDelay: (_client, _operation, attempt) =>
+          Math.min(retryBudget(config), INITIAL_RETRY_MS * 2 ** (attempt - 1)),
+      }),
+    // Connects, loads the topics' metadata and gets the producer its id before the first event.
+    async (producer) => {
+      await producer.metadata({ topics });
+      await producer.initIdempotentProducer({});
+    },
+    (producer) => producer.close(),
   );
-  try {
-    await Promise.all(producers.map((p) => p.open()));
-  } catch (err) {
-    await Promise.allSettled(producers.map((p) => p.close()));
-    throw err;
-  }
   return {
     async send(lane, batch) {
       const messages: { topic: string; key: string; value: string }[] = [];
