@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { errorMessage, isRowDataError } from './clickhouse/errors.js';
-import { insertJsonLines, jsonEachRowLine } from './clickhouse/insert-lines.js';
+import { insertJsonLines } from './clickhouse/insert-lines.js';
 import { insertIsolatingBadRows } from './clickhouse/isolate.js';
 import type { HealthState } from './health.js';
 import { type DeadLetter, toDeadLetterMessage } from './kafka/dead-letters.js';
@@ -98,9 +98,7 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
     const events = await loadTable(TABLES.events, toLoad, (i) => i.eventLine);
     dead.push(...events.dead);
     // An identity link is only written for an event that was stored.
-    const identities = await loadTable(TABLES.identities, events.loaded, (i) =>
-      i.identity ? jsonEachRowLine(i.identity) : undefined,
-    );
+    const identities = await loadTable(TABLES.identities, events.loaded, (i) => i.identityLine);
     dead.push(...identities.dead);
     if (dead.length > 0) {
       const now = new Date();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_DEAD_LETTER_TOPIC, loadProcessorConfig } from './config.js';
 
@@ -5,7 +6,10 @@ describe('loadProcessorConfig', () => {
   it('has working defaults', () => {
     const config = loadProcessorConfig({});
     expect(config.kafka.deadLetterTopic).toBe(DEFAULT_DEAD_LETTER_TOPIC);
-    expect(config.batch).toEqual({ maxRows: 20_000, maxMs: 500, partitionConcurrency: 16 });
+    expect(config.batch).toMatchObject({ maxRows: 20_000, maxMs: 500, partitionConcurrency: 16 });
+    // One core is left to the event loop; at least one thread, at most four.
+    expect(config.batch.prepareThreads).toBe(Math.min(4, Math.max(1, availableParallelism() - 1)));
+    expect(loadProcessorConfig({ PROCESSOR_PREPARE_THREADS: '0' }).batch.prepareThreads).toBe(0);
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8788 });
     expect(Object.isFrozen(config.kafka)).toBe(true);
   });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_TOPIC_PARTITIONS } from '@waymark/collector/topics';
 import { z } from 'zod';
 
@@ -33,6 +34,9 @@ const envSchema = z.object({
   PROCESSOR_BATCH_MS: int(10, 60_000, 500),
   // How many partition batches are handled at once; they share one insert.
   PROCESSOR_PARTITION_CONCURRENCY: int(1, 1000, 16),
+  // Threads that decode, validate, enrich and serialize records (most of the CPU); 0 does it on
+  // the event loop. One core is left to the event loop (fetching, inserting).
+  PROCESSOR_PREPARE_THREADS: int(0, 64, Math.min(4, Math.max(1, availableParallelism() - 1))),
   PROCESSOR_RETRY_MIN_MS: int(10, 60_000, 200),
   PROCESSOR_RETRY_MAX_MS: int(10, 600_000, 5000),
   PROCESSOR_SHUTDOWN_MS: int(100, 600_000, 15_000),
@@ -60,6 +64,7 @@ export interface ProcessorConfig {
     readonly maxRows: number;
     readonly maxMs: number;
     readonly partitionConcurrency: number;
+    readonly prepareThreads: number;
   };
   readonly retry: { readonly minMs: number; readonly maxMs: number };
   readonly shutdownMs: number;
@@ -102,6 +107,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
       maxRows: e.PROCESSOR_BATCH_ROWS,
       maxMs: e.PROCESSOR_BATCH_MS,
       partitionConcurrency: e.PROCESSOR_PARTITION_CONCURRENCY,
+      prepareThreads: e.PROCESSOR_PREPARE_THREADS,
     }),
     retry: Object.freeze({ minMs: e.PROCESSOR_RETRY_MIN_MS, maxMs: e.PROCESSOR_RETRY_MAX_MS }),
     shutdownMs: e.PROCESSOR_SHUTDOWN_MS,

@@ -12,6 +12,7 @@ import { type StartedConsumer, startConsumer } from './kafka/consumer.js';
 import { startLagMonitor } from './kafka/lag.js';
 import { kafkaLogCreator } from './kafka/logger.js';
 import { createMetrics } from './metrics.js';
+import { createPreparer, type Preparer } from './prepare-pool.js';
 import { retryUntilDone } from './retry.js';
 import { migrate } from './schema/migrations.js';
 import type { WorkItem } from './work.js';
@@ -60,6 +61,7 @@ export async function startProcessor(
   let drain: StartedConsumer['drain'] | undefined;
   let producer: Producer | undefined;
   let stopLagMonitor: (() => Promise<void>) | undefined;
+  let preparer: Preparer | undefined;
 
   const stop = async () => {
     health.phase = 'stopping';
@@ -75,6 +77,7 @@ export async function startProcessor(
       await consumer?.disconnect();
       await producer?.disconnect();
     } finally {
+      await preparer?.close();
       clearTimeout(deadline);
       await clickhouse.close();
       await app.close();
@@ -128,6 +131,7 @@ export async function startProcessor(
     }),
   });
 
+  preparer = createPreparer(config.batch.prepareThreads, log);
   const started = await startConsumer({
     kafka,
     groupId: config.kafka.groupId,
@@ -137,6 +141,7 @@ export async function startProcessor(
     maxWaitMs: config.batch.maxMs,
     maxPendingItems: PENDING_BATCHES * config.batch.maxRows,
     coalescer,
+    preparer,
     metrics,
     log,
   });

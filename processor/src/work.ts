@@ -1,5 +1,3 @@
-import type { IdentityRow } from './schema/columns.js';
-
 /** Where a message came from: enough to dead-letter it with its original bytes. */
 export interface SourceMessage {
   topic: string;
@@ -21,6 +19,7 @@ export type WorkItem =
        * prepared, while the previous insert runs, so an insert starts without that work.
        */
       eventLine: string;
-      identity: IdentityRow | undefined;
+      /** The identities row (identify events only), as a JSONEachRow line. */
+      identityLine: string | undefined;
     }
   | { kind: 'dead'; source: SourceMessage; stage: DeadLetterStage; reason: string };

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Coalescer } from '../coalescer.js';
 import type { ProcessorMetrics } from '../metrics.js';
-import { prepare } from '../prepare.js';
+import type { Preparer } from '../prepare-pool.js';
 import type { WorkItem } from '../work.js';
 import { CommitQueue, type PartitionOffset } from './commit-queue.js';
 import { whileHeartbeating } from './heartbeat.js';
@@ -19,6 +19,7 @@ export interface ConsumerDeps {
   /** Fetching pauses while this many fetched items are not yet durable (back-pressure). */
   maxPendingItems: number;
   coalescer: Coalescer<WorkItem>;
+  preparer: Preparer;
   metrics: ProcessorMetrics;
   log: Logger;
 }
@@ -83,21 +84,28 @@ export async function startConsumer(deps: ConsumerDeps): Promise<StartedConsumer
   }: EachBatchPayload) => {
     if (!isRunning() || isStale() || batch.isEmpty()) return;
     const { topic, partition } = batch;
-    const items = batch.messages.map((m) =>
-      prepare({ topic, partition, offset: m.offset, key: m.key, value: m.value }),
-    );
+    const sources = batch.messages.map((m) => ({
+      topic,
+      partition,
+      offset: m.offset,
+      key: m.key,
+      value: m.value,
+    }));
     const lastOffset = batch.lastOffset();
     const next = BigInt(lastOffset) + 1n;
     // More messages than this batch are on the partition: loading is behind, flush without waiting.
     const backlog = BigInt(batch.highWatermark) > next;
+    // Not awaited: kafkajs fetches again only once every batch of a fetch has been handled, so
+    // waiting here for the prepare threads would leave them idle during each fetch, and the
+    // fetch idle while they work. The CommitQueue follows the batch until it is durable.
     commits.track(
       {
         partition,
         next: next.toString(),
         highWatermark: batch.highWatermark,
-        items: items.length,
+        items: sources.length,
       },
-      coalescer.add(items, { backlog }),
+      deps.preparer.prepare(sources).then((items) => coalescer.add(items, { backlog })),
     );
     // Lets kafkajs fetch on from here; the commit waits for the insert (CommitQueue).
     resolveOffset(lastOffset);

@@ -1,0 +1,73 @@
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { prepareValue } from './prepare.js';
+import { packValues, prepareRequest, unpackPrepared } from './prepare-batch.js';
+import { createPreparer } from './prepare-pool.js';
+import { bytes, collectedEvent } from './test/records.js';
+import type { SourceMessage } from './work.js';
+
+// Every kind of message a partition can hold: loadable, identify (two rows), no value, not
+// JSON, not a record, and a multi-byte value (offsets are bytes, lines are UTF-16 strings).
+const values: (Buffer | null)[] = [
+  bytes(collectedEvent({ messageId: 'a' })),
+  bytes(collectedEvent({ messageId: 'b', event: { type: 'identify', userId: 'u-1' } })),
+  null,
+  Buffer.from('{not json'),
+  bytes({ collected: 'nope' }),
+  bytes(collectedEvent({ messageId: 'c', event: { properties: { name: 'Ünïcødé ✓ 🚀' } } })),
+  Buffer.alloc(0),
+  bytes(collectedEvent({ messageId: 'd' })),
+];
+
+const sources = (vals: (Buffer | null)[]): SourceMessage[] =>
+  vals.map((value, i) => ({ topic: 't', partition: 3, offset: String(100 + i), key: null, value }));
+
+describe('prepare batches', () => {
+  it('comes back from the packed form exactly as prepared one by one', () => {
+    const request = packValues(7, values);
+    const response = prepareRequest(request);
+    expect(response.id).toBe(7);
+    expect(unpackPrepared(response)).toEqual(values.map(prepareValue));
+  });
+
+  it('marks each kind of message as loadable or dead as prepared inline', () => {
+    const kinds = values.map((v) => {
+      const p = prepareValue(v);
+      return p.ok ? (p.identityLine ? 'event+identity' : 'event') : p.stage;
+    });
+    expect(kinds).toEqual([
+      'event',
+      'event+identity',
+      'parse',
+      'parse',
+      'validate',
+      'event',
+      'parse',
+      'event',
+    ]);
+  });
+});
+
+describe('createPreparer', () => {
+  const threaded = createPreparer(2, pino({ level: 'silent' }));
+  const inline = createPreparer(0, pino({ level: 'silent' }));
+  afterAll(async () => {
+    await threaded.close();
+    await inline.close();
+  });
+
+  it('prepares on threads what is prepared inline, batches in any number at once', async () => {
+    const many = Array.from({ length: 12 }, (_, b) =>
+      sources(
+        Array.from({ length: 50 }, (_, i) =>
+          i % 7 === 0 ? Buffer.from('[') : bytes(collectedEvent({ messageId: `m-${b}-${i}` })),
+        ),
+      ),
+    );
+    const onThreads = await Promise.all(many.map((batch) => threaded.prepare(batch)));
+    const onLoop = await Promise.all(many.map((batch) => inline.prepare(batch)));
+    expect(onThreads).toEqual(onLoop);
+    expect(onThreads.flat().filter((item) => item.kind === 'dead')).toHaveLength(12 * 8);
+    expect(onThreads[4]?.[1]?.source.offset).toBe('101');
+  });
+});
