@@ -33,6 +33,23 @@ async function eventRowsInserted(processor: ProcessorChild): Promise<number> {
   );
 }
 
+async function bothMembers(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await eventually(
+      async () => {
+        const { groups } = await admin.describeGroups([setup.group]);
+        const group = groups[0];
+        return group?.state === 'Stable' && group.members.length === 2 ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'both instances to be members of the group' },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function progress(atLeast: number, what: string): Promise<void> {
   await eventually(
     async () => ((await distinctSoFar(clickhouse, setup.database)) >= atLeast ? true : undefined),
@@ -49,11 +66,13 @@ it('two instances in one group share the load through rebalances with exact coun
   running.push(first);
   await progress(2000, 'the first instance to load');
 
-  // A second member joins mid-load: the group rebalances and the partitions are split.
-  const producing = produce(kafka, setup.topic, plan.messages.slice(third, 2 * third));
+  // A second member joins mid-load: the group rebalances and the partitions are split. The next
+  // third is produced once both are members, so the second has a share to load however fast the
+  // first instance is at catching up.
   const second = await startProcessorChild(setup, env);
   running.push(second);
-  await producing;
+  await bothMembers();
+  await produce(kafka, setup.topic, plan.messages.slice(third, 2 * third));
   await eventually(async () => ((await eventRowsInserted(second)) > 0 ? true : undefined), {
     timeoutMs: 30_000,
     what: 'the second instance to load its share',
