@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareValue } from './prepare.js';
@@ -69,5 +70,45 @@ describe('createPreparer', () => {
     expect(onThreads).toEqual(onLoop);
     expect(onThreads.flat().filter((item) => item.kind === 'dead')).toHaveLength(12 * 8);
     expect(onThreads[4]?.[1]?.source.offset).toBe('101');
+  });
+});
+
+describe('createPreparer when a thread dies', () => {
+  const batch = sources(
+    Array.from({ length: 30 }, (_, i) => bytes(collectedEvent({ messageId: `x-${i}` }))),
+  );
+
+  const dyingPreparer = (respawnAfterMs: number) => {
+    const counter = { started: 0 };
+    const preparer = createPreparer(1, pino({ level: 'silent' }), {
+      // A thread that dies before answering anything.
+      startThread: () => {
+        counter.started++;
+        return new Worker('process.exit(3)', { eval: true });
+      },
+      respawnAfterMs,
+    });
+    return { preparer, counter };
+  };
+
+  it('prepares the batches of a dead thread on the event loop, not starting another at once', async () => {
+    const { preparer, counter } = dyingPreparer(60_000);
+    const expected = await createPreparer(0, pino({ level: 'silent' })).prepare(batch);
+    try {
+      for (let i = 0; i < 3; i++) expect(await preparer.prepare(batch)).toEqual(expected);
+      expect(counter.started).toBe(1);
+    } finally {
+      await preparer.close();
+    }
+  });
+
+  it('starts another thread once the respawn delay has passed', async () => {
+    const { preparer, counter } = dyingPreparer(0);
+    try {
+      for (let i = 0; i < 3; i++) await preparer.prepare(batch);
+      expect(counter.started).toBe(3);
+    } finally {
+      await preparer.close();
+    }
   });
 });

@@ -36,29 +36,49 @@ function startPrepareThread(): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
+/** How soon a slot whose thread died may start another (a thread dying at start must not spin). */
+const RESPAWN_AFTER_MS = 5000;
+
+export interface PreparerOptions {
+  /** Starts one prepare thread (tests swap it). */
+  startThread?: () => Worker;
+  /** Milliseconds before a dead thread's slot starts another. */
+  respawnAfterMs?: number;
+}
+
 /**
  * Decoding, validating, enriching and serializing take most of the processor's CPU (JSON parse
  * and stringify of every record); on the event loop they cap loading at one core. With
  * `threads` > 0 each partition batch is prepared on the least busy of that many threads, while
- * the event loop goes on fetching and inserting. A thread that dies fails its batches (kafkajs
- * fetches them again: nothing was committed) and is replaced. 0 prepares inline.
+ * the event loop goes on fetching and inserting. 0 prepares inline.
+ *
+ * A thread that dies (out of memory, a bug) is logged and its batches are prepared again on the
+ * event loop, so they still load and their offsets still commit; its slot starts a new thread
+ * on a later batch, at most every `respawnAfterMs`, and prepares inline meanwhile.
  */
-export function createPreparer(threads: number, log: Logger): Preparer {
-  if (threads === 0) {
-    return { prepare: async (messages) => messages.map(prepare), close: async () => {} };
-  }
+export function createPreparer(
+  threads: number,
+  log: Logger,
+  options: PreparerOptions = {},
+): Preparer {
+  const inline = async (messages: readonly SourceMessage[]) => messages.map(prepare);
+  if (threads === 0) return { prepare: inline, close: async () => {} };
+  const startThread = options.startThread ?? startPrepareThread;
+  const respawnAfterMs = options.respawnAfterMs ?? RESPAWN_AFTER_MS;
   let nextId = 0;
   let closing = false;
-  const pool: Thread[] = [];
+  const slots: { thread: Thread | undefined; startedAt: number }[] = Array.from(
+    { length: threads },
+    () => ({ thread: undefined, startedAt: Number.NEGATIVE_INFINITY }),
+  );
 
   const spawn = (slot: number): Thread => {
-    const thread: Thread = { worker: startPrepareThread(), pending: new Map() };
+    const thread: Thread = { worker: startThread(), pending: new Map() };
     const fail = (err: Error) => {
+      if (slots[slot]?.thread === thread) slots[slot].thread = undefined;
       for (const p of thread.pending.values()) p.reject(err);
       thread.pending.clear();
-      if (closing) return;
-      log.error({ err: err.message, slot }, 'prepare thread died; starting another');
-      pool[slot] = spawn(slot);
+      if (!closing) log.error({ err: err.message, slot }, 'prepare thread died');
     };
     thread.worker.on('message', (response: PrepareResponse) => {
       const p = thread.pending.get(response.id);
@@ -77,23 +97,47 @@ export function createPreparer(threads: number, log: Logger): Preparer {
     thread.worker.unref();
     return thread;
   };
-  for (let slot = 0; slot < threads; slot++) pool.push(spawn(slot));
+
+  /** The least busy live thread, starting one in a free slot when allowed; none: inline. */
+  const pick = (): Thread | undefined => {
+    let best: Thread | undefined;
+    slots.forEach((slot, i) => {
+      if (slot.thread === undefined && performance.now() - slot.startedAt >= respawnAfterMs) {
+        slot.startedAt = performance.now();
+        slot.thread = spawn(i);
+      }
+      if (slot.thread && (!best || slot.thread.pending.size < best.pending.size)) {
+        best = slot.thread;
+      }
+    });
+    return best;
+  };
+
+  const onThread = (thread: Thread, messages: readonly SourceMessage[]) =>
+    new Promise<WorkItem[]>((resolve, reject) => {
+      const id = nextId++;
+      const request = packValues(
+        id,
+        messages.map((m) => m.value),
+      );
+      thread.pending.set(id, { sources: messages, resolve, reject });
+      thread.worker.postMessage(request, [request.bytes.buffer, request.ends.buffer]);
+    });
 
   return {
-    prepare: (messages) =>
-      new Promise<WorkItem[]>((resolve, reject) => {
-        const thread = pool.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-        const id = nextId++;
-        const request = packValues(
-          id,
-          messages.map((m) => m.value),
-        );
-        thread.pending.set(id, { sources: messages, resolve, reject });
-        thread.worker.postMessage(request, [request.bytes.buffer, request.ends.buffer]);
-      }),
+    prepare: async (messages) => {
+      const thread = closing ? undefined : pick();
+      if (thread === undefined) return inline(messages);
+      try {
+        return await onThread(thread, messages);
+      } catch (err) {
+        if (closing) throw err;
+        return inline(messages);
+      }
+    },
     close: async () => {
       closing = true;
-      await Promise.all(pool.map((t) => t.worker.terminate()));
+      await Promise.all(slots.map((slot) => slot.thread?.worker.terminate()));
     },
   };
 }
