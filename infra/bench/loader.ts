@@ -17,6 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { median } from '../src/bench/stats.js';
+import { settleMerges } from './merges.js';
 import { RESULTS_DIR } from './report.js';
 import type { BenchContext, BenchRow } from './report-types.js';
 import { sendEvents } from './send.js';
@@ -137,8 +138,12 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
     const processorRates: number[] = [];
     const rawRates: number[] = [];
     let rawCommand = '';
+    // Each timing starts once the merges after the previous load are over, so no run pays for
+    // the one before it.
+    const settled = async () => ctx.log(`loader: ${await settleMerges(ch, undefined, 120_000)}`);
     for (let i = 0; i < ctx.runs; i++) {
       const db = `${ctx.runId}_load${i}`;
+      await settled();
       processorRates.push(await timeProcessorLoad(ctx, ch, topic, db, total));
       if (i === 0) {
         const rs = await ch.query({ query: `SELECT * FROM ${db}.events`, format: 'JSONEachRow' });
@@ -150,7 +155,9 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
           createWriteStream(file),
         );
       }
+      await settled();
       const raw = await timeRawInsert(ctx, ch, db, `${ctx.runId}_raw${i}`, file, 'full');
+      await settled();
       const bare = await timeRawInsert(ctx, ch, db, `${ctx.runId}_bare${i}`, file, 'bare');
       rawRates.push(raw.rate);
       rawCommand = raw.command;

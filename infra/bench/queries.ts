@@ -7,6 +7,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { percentile } from '../src/bench/stats.js';
 import { eventually } from '../src/test/processes.js';
+import { settleMerges } from './merges.js';
 import { PROJECT_ID, READ_KEY } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
 import { SEED_RANGE, seededPeople, seedSql } from './seed-sql.js';
@@ -62,37 +63,6 @@ async function migrate(ctx: BenchContext, ch: ClickHouseClient, database: string
   } finally {
     await processor.stop();
   }
-}
-
-/**
- * The seeding insert lands in a few big parts, and the processor's views turn each part into
- * journey_days rows that ClickHouse's background merges then combine. A live database has
- * had those merges long ago, so the timings are taken once no merge is running for a few
- * seconds in a row (bounded): the steady state, not the first minute after a bulk load.
- */
-async function settleMerges(ch: ClickHouseClient, database: string): Promise<string> {
-  const started = performance.now();
-  const limitMs = 300_000;
-  let quiet = 0;
-  while (quiet < 3 && performance.now() - started < limitMs) {
-    const rs = await ch.query({
-      query: `SELECT count() AS n FROM system.merges WHERE database = '${database}'`,
-      format: 'JSONEachRow',
-    });
-    const [row] = await rs.json<{ n: string | number }>();
-    quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  const rs = await ch.query({
-    query: `SELECT table, count() AS parts, sum(rows) AS rows FROM system.parts
-      WHERE database = '${database}' AND active GROUP BY table ORDER BY table`,
-    format: 'JSONEachRow',
-  });
-  const parts = await rs.json<{ table: string; parts: string | number; rows: string | number }>();
-  const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  return `background merges ${quiet >= 3 ? 'settled' : 'still running'} after ${seconds} s (${parts
-    .map((p) => `${p.table}: ${p.rows} rows in ${p.parts} parts`)
-    .join(', ')})`;
 }
 
 export async function benchQueries(ctx: BenchContext): Promise<BenchRow[]> {
