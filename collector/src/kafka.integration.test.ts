@@ -5,6 +5,7 @@
  * default partitioner picks, while every refused one lands in the invalid-events topic with its
  * reason and raw payload.
  */
+import type { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { testServices, uniqueTopic } from '../../infra/src/test/context.js';
 import { freePort } from '../../infra/src/test/processes.js';
 import { buildApp } from './app.js';
 import { KAFKA_CLIENTS } from './config.js';
-import { connectKafkaSink, type EventSink } from './kafka.js';
+import { connectKafkaSink, type EventSink, type KafkaSink, startProducerThread } from './kafka.js';
 import type { CollectedEvent, InvalidEventRecord } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
 import { kafkajsPartition } from './test/kafkajs-partition.js';
@@ -136,6 +137,41 @@ describe.each(KAFKA_CLIENTS)('KAFKA_CLIENT=%s', (client) => {
       ownSink.send({ events: [{ key: 'shop:a', value: '{}' }], invalid: [] }),
     ).rejects.toThrow('closed');
     expect(await ownSink.ready()).toBe(false);
+  });
+
+  it('reports a producer thread that died, and only then, refusing sends from then on', async () => {
+    const own = testConfig({
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      KAFKA_EVENTS_TOPIC: uniqueTopic('collector-broken'),
+      KAFKA_INVALID_EVENTS_TOPIC: uniqueTopic('collector-broken-invalid'),
+      KAFKA_CLIENT: client,
+    });
+    const notYet = (sink: KafkaSink) =>
+      Promise.race([sink.broken, new Promise((resolve) => setTimeout(resolve, 300, 'pending'))]);
+
+    // Closed on purpose: not broken.
+    const closed = await connectKafkaSink(own.kafka);
+    await closed.close();
+    expect(await notYet(closed)).toBe('pending');
+
+    let thread: Worker | undefined;
+    const sink = await connectKafkaSink(own.kafka, {
+      startThread: (settings) => {
+        thread = startProducerThread(settings);
+        return thread;
+      },
+    });
+    try {
+      expect(await notYet(sink)).toBe('pending');
+      await thread?.terminate();
+      expect((await sink.broken).message).toMatch(/producer thread exited/);
+      await expect(
+        sink.send({ events: [{ key: 'shop:a', value: '{}' }], invalid: [] }),
+      ).rejects.toThrow(/producer thread exited/);
+      expect(await sink.ready()).toBe(false);
+    } finally {
+      await sink.close();
+    }
   });
 
   it('fails to connect within the bound when no broker answers', async () => {

@@ -38,6 +38,20 @@ export interface EventSink {
   close(): Promise<void>;
 }
 
+/** The Kafka-backed sink, which can also break for good. */
+export interface KafkaSink extends EventSink {
+  /**
+   * Resolves if the producer thread dies (not when closed): every send fails from then on, so
+   * the process should drain and exit for its supervisor to restart it.
+   */
+  broken: Promise<Error>;
+}
+
+export interface KafkaSinkOptions {
+  /** Starts the producer thread (tests wrap it to reach the thread). */
+  startThread?: (config: CollectorConfig['kafka']) => Worker;
+}
+
 /** Record bytes (uncompressed) gathered into one produce request from concurrent HTTP requests. */
 const GROUP_BYTES = 512 * 1024;
 
@@ -59,7 +73,7 @@ function fromThread(error: ThreadError): Error {
  * The producer thread. Built, it is `dist/kafka-worker.js` beside this module; run from the
  * TypeScript sources (the tests), the thread registers tsx first to load `kafka-worker.ts`.
  */
-function startProducerThread(config: CollectorConfig['kafka']): Worker {
+export function startProducerThread(config: CollectorConfig['kafka']): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
   const script = new URL(fromSources ? './kafka-worker.ts' : './kafka-worker.js', import.meta.url);
   if (!fromSources) return new Worker(script, { workerData: config });
@@ -75,11 +89,19 @@ function startProducerThread(config: CollectorConfig['kafka']): Worker {
  * broker that accepts connections but does not answer) may still land later, so Kafka holds
  * events at least once and the processor dedupes by messageId.
  */
-export async function connectKafkaSink(config: CollectorConfig['kafka']): Promise<EventSink> {
+export async function connectKafkaSink(
+  config: CollectorConfig['kafka'],
+  options: KafkaSinkOptions = {},
+): Promise<KafkaSink> {
   const kafka = createKafka(config);
   await ensureTopics(kafka, [config.eventsTopic, config.invalidEventsTopic], config.partitions);
 
-  const thread = startProducerThread(config);
+  const thread = (options.startThread ?? startProducerThread)(config);
+  let closing: Promise<void> | undefined;
+  let onBroken: (err: Error) => void = () => {};
+  const broken = new Promise<Error>((resolve) => {
+    onBroken = resolve;
+  });
   const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   let nextId = 0;
   let stopped: Error | undefined;
@@ -114,8 +136,12 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
         break;
     }
   });
-  thread.on('error', (err) => stop(err));
-  thread.on('exit', (code) => stop(new Error(`the Kafka producer thread exited (code ${code})`)));
+  const died = (err: Error) => {
+    stop(err);
+    if (closing === undefined) onBroken(err);
+  };
+  thread.on('error', died);
+  thread.on('exit', (code) => died(new Error(`the Kafka producer thread exited (code ${code})`)));
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -146,9 +172,9 @@ export async function connectKafkaSink(config: CollectorConfig['kafka']): Promis
 
   const admin = kafka.admin();
   let adminConnected = false;
-  let closing: Promise<void> | undefined;
   return {
     send,
+    broken,
     async ready() {
       if (stopped) return false;
       try {

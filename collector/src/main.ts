@@ -18,10 +18,10 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'draining');
+    app.log.info({ reason }, 'draining');
     const deadline = setTimeout(() => {
       app.log.error('drain took longer than COLLECTOR_SHUTDOWN_TIMEOUT_MS; exiting');
       logStream.flushSync();
@@ -33,8 +33,14 @@ async function main(): Promise<void> {
     clearTimeout(deadline);
     app.log.info('drained');
     logStream.flushSync();
-    process.exit(0);
+    process.exit(exitCode);
   };
+  // Nothing can be produced any more: requests answer 503 (clients retry), and a restart by the
+  // supervisor is the way back, as for the processor's consumer.
+  void sink.broken.then((err) => {
+    app.log.fatal({ err: err.message }, 'Kafka producer thread died; draining, then exiting');
+    void shutdown('producer thread died', 1);
+  });
   // `on`, not `once`: a second signal during the drain must not kill the process mid-flush.
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
