@@ -7,6 +7,7 @@ export default defineConfig({
     'src/record.ts',
     'src/topics.ts',
     'src/projects.ts',
+    'src/worker-thread.ts',
   ],
   format: ['esm'],
   target: 'node20',

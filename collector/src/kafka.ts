@@ -4,7 +4,7 @@
  * (KAFKA_CLIENT); this side groups records (coalesce.ts) and waits for the answers. Topic creation
  * and readiness use kafkajs's admin client whatever produces.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { coalesce } from './coalesce.js';
 import type { CollectorConfig } from './config.js';
 import { createKafka } from './kafka-client.js';
@@ -16,6 +16,7 @@ import type {
 } from './kafka-worker.js';
 import { ensureTopics } from './topics.js';
 import type { Withdrawal } from './withdrawal.js';
+import { startWorkerThread } from './worker-thread.js';
 
 export type { ProducedRecord } from './kafka-worker.js';
 
@@ -69,16 +70,9 @@ function fromThread(error: ThreadError): Error {
   return err;
 }
 
-/**
- * The producer thread. Built, it is `dist/kafka-worker.js` beside this module; run from the
- * TypeScript sources (the tests), the thread registers tsx first to load `kafka-worker.ts`.
- */
+/** The producer thread (kafka-worker.ts), given the Kafka settings. */
 export function startProducerThread(config: CollectorConfig['kafka']): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const script = new URL(fromSources ? './kafka-worker.ts' : './kafka-worker.js', import.meta.url);
-  if (!fromSources) return new Worker(script, { workerData: config });
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: config });
+  return startWorkerThread(import.meta.url, 'kafka-worker', config);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '@waymark/collector/worker-thread';
 import type { Logger } from 'pino';
 import { type Prepared, prepare, toWorkItem } from './prepare.js';
 import { type PrepareResponse, packValues, unpackPrepared } from './prepare-batch.js';
@@ -21,20 +22,8 @@ interface Thread {
   pending: Map<number, Pending>;
 }
 
-/**
- * A prepare thread. Built, it is `dist/prepare-worker.js` beside this module; run from the
- * TypeScript sources (the tests), the thread registers tsx first to load `prepare-worker.ts`.
- */
-function startPrepareThread(): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const script = new URL(
-    fromSources ? './prepare-worker.ts' : './prepare-worker.js',
-    import.meta.url,
-  );
-  if (!fromSources) return new Worker(script);
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
+/** A prepare thread (prepare-worker.ts). */
+const startPrepareThread = () => startWorkerThread(import.meta.url, 'prepare-worker');
 
 /** How soon a slot whose thread died may start another (a thread dying at start must not spin). */
 const RESPAWN_AFTER_MS = 5000;
