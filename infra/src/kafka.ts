@@ -89,8 +89,15 @@ function javaArgs(config: StackConfig, main: string, args: string[]): string[] {
 }
 
 /** KRaft cluster ids are 16 random bytes, URL-safe base64 without padding. */
-function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url, as Kafka's own `Uuid.randomUuid()`, which
+ * likewise draws again while the id starts with '-' (the storage tool would read it as a flag).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function writeProperties(config: StackConfig): void {
