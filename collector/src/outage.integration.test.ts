@@ -5,12 +5,12 @@
  * stopped and restarted. Uses a private Kafka (own ports and data dir), never the shared one other
  * tests rely on.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig, type StackConfig } from '../../infra/src/config.js';
-import { kafkaBrokers, kafkaPaths, startKafka, stopKafka } from '../../infra/src/kafka.js';
+import { kafkaBrokers, startKafka, stopKafka } from '../../infra/src/kafka.js';
 import { eventually, freePort } from '../../infra/src/test/processes.js';
 import { buildApp } from './app.js';
 import { KAFKA_CLIENTS } from './config.js';
@@ -32,10 +32,6 @@ beforeAll(async () => {
     KAFKA_HEAP: '256m',
     WAYMARK_STATE_DIR: stateDir,
   });
-  // Reuse the jars the shared stack already fetched instead of downloading them again.
-  const sharedLibs = kafkaPaths(loadStackConfig(process.env)).libs;
-  mkdirSync(join(stateDir, 'cache'), { recursive: true });
-  symlinkSync(sharedLibs, kafkaPaths(stack).libs);
   await startKafka(stack);
   brokers = kafkaBrokers(stack);
 }, 90_000);

@@ -50,7 +50,6 @@ async function main(): Promise<number> {
     runs: args.runs,
     kafkaBrokers: (process.env.KAFKA_BROKERS ?? `127.0.0.1:${stack.kafkaPort}`).split(','),
     clickhouseUrl: process.env.CLICKHOUSE_URL ?? `http://127.0.0.1:${stack.clickhouseHttpPort}`,
-    clickhouseTcpPort: stack.clickhouseTcpPort,
     runId: `wmb_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`,
     log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   };

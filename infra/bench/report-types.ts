@@ -19,7 +19,6 @@ export interface BenchContext {
   runs: number;
   kafkaBrokers: string[];
   clickhouseUrl: string;
-  clickhouseTcpPort: number;
   /** Unique per bench run (`wmb_<time>_<random>`), prefixes every topic and database created. */
   runId: string;
   log: (line: string) => void;

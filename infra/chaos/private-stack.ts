@@ -1,14 +1,14 @@
 /**
  * A private Kafka + ClickHouse pair for chaos tests: its own ports and state directory, so the
  * test can stop and restart them without touching the shared stack (9092 / 8123) other tests
- * use. The Kafka jars are shared with the local stack's cache (read-only use) instead of being
- * fetched again.
+ * use. The Kafka jars and the ClickHouse wheel come from the shared cache (StackConfig.cacheDir)
+ * instead of being fetched again.
  */
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clickhouseUrl, startClickHouse, stopClickHouse } from '../src/clickhouse.js';
-import { loadStackConfig, repoRoot, type StackConfig } from '../src/config.js';
+import { loadStackConfig, type StackConfig } from '../src/config.js';
 import { kafkaBrokers, startKafka, stopKafka } from '../src/kafka.js';
 import { freePort } from '../src/test/processes.js';
 
@@ -26,14 +26,11 @@ export interface PrivateStack {
 
 export async function privateStack(): Promise<PrivateStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'waymark-chaos-'));
-  const sharedCache = join(repoRoot, '.waymark', 'cache');
-  if (existsSync(sharedCache)) symlinkSync(sharedCache, join(stateDir, 'cache'));
   const config = loadStackConfig({
     KAFKA_PORT: String(await freePort()),
     KAFKA_CONTROLLER_PORT: String(await freePort()),
     KAFKA_HEAP: '512m',
     CLICKHOUSE_HTTP_PORT: String(await freePort()),
-    CLICKHOUSE_TCP_PORT: String(await freePort()),
     WAYMARK_STATE_DIR: stateDir,
   });
   const stack: PrivateStack = {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -15,8 +15,8 @@ const stackEnvSchema = z.object({
     .regex(/^\d+[mg]$/i, 'a JVM size such as 512m or 1g')
     .default('768m'),
   CLICKHOUSE_HTTP_PORT: port(8123),
-  CLICKHOUSE_TCP_PORT: port(9000),
   WAYMARK_STATE_DIR: z.string().min(1).optional(),
+  WAYMARK_CACHE_DIR: z.string().min(1).optional(),
 });
 
 export interface StackConfig {
@@ -24,9 +24,13 @@ export interface StackConfig {
   readonly kafkaControllerPort: number;
   readonly kafkaHeap: string;
   readonly clickhouseHttpPort: number;
-  readonly clickhouseTcpPort: number;
-  /** Where jars, data, logs and pid files live (git-ignored). */
+  /** Where data, logs and pid files live (git-ignored). */
   readonly stateDir: string;
+  /**
+   * Where downloaded components live (Kafka jars, the ClickHouse wheel), shared by every state
+   * dir — a private stack for a chaos or outage test reuses them instead of fetching again.
+   */
+  readonly cacheDir: string;
 }
 
 /** An expected, user-fixable problem: printed as one line, never as a stack trace. */
@@ -47,7 +51,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     kafkaControllerPort: e.KAFKA_CONTROLLER_PORT,
     kafkaHeap: e.KAFKA_HEAP,
     clickhouseHttpPort: e.CLICKHOUSE_HTTP_PORT,
-    clickhouseTcpPort: e.CLICKHOUSE_TCP_PORT,
     stateDir: resolve(repoRoot, e.WAYMARK_STATE_DIR ?? '.waymark'),
+    cacheDir: resolve(repoRoot, e.WAYMARK_CACHE_DIR ?? join('.waymark', 'cache')),
   });
 }

@@ -31,7 +31,7 @@ export function kafkaPaths(config: StackConfig) {
   return {
     home,
     // Versioned so that bumping the pom fetches fresh jars instead of mixing versions.
-    libs: join(config.stateDir, 'cache', `kafka-${KAFKA_VERSION}-libs`),
+    libs: join(config.cacheDir, `kafka-${KAFKA_VERSION}-libs`),
     data: join(home, 'data'),
     logs: join(home, 'logs'),
     logFile: join(home, 'logs', 'server.log'),

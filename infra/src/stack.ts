@@ -18,7 +18,7 @@ export interface StackEndpoints {
 /** Installs everything the stack and the tests need; safe to run again. */
 export function installStack(config: StackConfig): void {
   ensureKafkaJars(config);
-  ensureClickHouseInstalled();
+  ensureClickHouseInstalled(config);
   ensureChromium();
 }
 

@@ -41,12 +41,11 @@ afterAll(() => {
 });
 
 it('names every taken port in one line and starts nothing', () => {
-  const [kafka, controller, http, tcp] = ports.map(String);
+  const [kafka, controller, http] = ports.map(String);
   const result = runStack(['up'], {
     KAFKA_PORT: kafka,
     KAFKA_CONTROLLER_PORT: controller,
     CLICKHOUSE_HTTP_PORT: http,
-    CLICKHOUSE_TCP_PORT: tcp,
   });
   expect(result.status).toBe(1);
   const lines = result.stderr.trim().split('\n');
@@ -62,19 +61,40 @@ it('says how to install java when it is missing', () => {
   // A PATH holding only node: no java, no mvn.
   const bin = mkdtempSync(join(tmpdir(), 'waymark-nojava-'));
   symlinkSync(process.execPath, join(bin, 'node'));
-  const [http, tcp] = ports.slice(2).map(String);
+  const [http] = ports.slice(2).map(String);
   const result = runStack(['up'], {
     PATH: bin,
     KAFKA_PORT: '1',
     KAFKA_CONTROLLER_PORT: '2',
     CLICKHOUSE_HTTP_PORT: http,
-    CLICKHOUSE_TCP_PORT: tcp,
   });
   rmSync(bin, { recursive: true, force: true });
   expect(result.status).toBe(1);
   const lines = result.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/java not found — install a Java 17\+ runtime/);
+});
+
+it('says how to install Python when ClickHouse needs installing and python3 is missing', () => {
+  // An empty cache (the wheel not installed yet) and a PATH holding only node: no python3.
+  const bin = mkdtempSync(join(tmpdir(), 'waymark-nopython-'));
+  const cache = mkdtempSync(join(tmpdir(), 'waymark-nocache-'));
+  symlinkSync(process.execPath, join(bin, 'node'));
+  const result = runStack(['up'], {
+    PATH: bin,
+    WAYMARK_CACHE_DIR: cache,
+    KAFKA_PORT: '1',
+    KAFKA_CONTROLLER_PORT: '2',
+    CLICKHOUSE_HTTP_PORT: String(ports[3]),
+  });
+  rmSync(bin, { recursive: true, force: true });
+  rmSync(cache, { recursive: true, force: true });
+  expect(result.status).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(
+    /python3 with the venv module \(for ClickHouse\) not found — install Python 3\.9\+ with venv/,
+  );
 });
 
 it('rejects a bad setting with the variable name', () => {

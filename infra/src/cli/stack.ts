@@ -15,7 +15,9 @@ runCli(async (args) => {
   switch (command) {
     case 'install':
       installStack(config);
-      console.log('stack prerequisites installed (Kafka jars, clickhouse-server, chromium)');
+      console.log(
+        'stack prerequisites installed (Kafka jars, ClickHouse from chdb-core, chromium)',
+      );
       return;
     case 'up': {
       const endpoints = await stackUp(config);
