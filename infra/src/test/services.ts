@@ -7,9 +7,10 @@ export interface ResolvedServices extends StackEndpoints {
   stop: () => Promise<void>;
 }
 
-// Images used only where a Docker engine answers; the local stack pins the same Kafka line.
+// Images used only where a Docker engine answers; the local stack pins the same Kafka line and
+// the same ClickHouse release (26.9, from the chdb-core wheel).
 const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.0';
-const CLICKHOUSE_IMAGE = 'clickhouse/clickhouse-server:24.8';
+const CLICKHOUSE_IMAGE = 'clickhouse/clickhouse-server:26.9';
 
 async function dockerAnswers(): Promise<boolean> {
   if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false;
