@@ -7,7 +7,7 @@
  * its own session included.
  */
 import { z } from 'zod';
-import { sqlNumber } from '../sql/escape.js';
+import { type BoundQuery, SqlParams } from '../sql/params.js';
 import { type QueryTarget, touchPathsSql } from './base.js';
 import { type Scope, toClickHouseTime } from './scope.js';
 import type { StageRules } from './stages.js';
@@ -43,21 +43,25 @@ const WEIGHTS: Record<Model, string> = {
     'arrayMap(i -> multiIf(n = 1, 1., n = 2, 0.5, i = 1 OR i = n, 0.4, 0.2 / (n - 2)), idx)',
 };
 
-export function attributionSql(target: QueryTarget, q: AttributionQuery): string {
-  const lookback = Math.trunc(q.lookbackDays) * 86400;
-  const halfLife = sqlNumber(q.halfLifeDays * 86400);
+export function attributionSql(target: QueryTarget, q: AttributionQuery): BoundQuery {
+  const params = new SqlParams();
+  const lookbackSeconds = Math.trunc(q.lookbackDays) * 86400;
+  const lookback = params.uint32(lookbackSeconds, 'lookback');
+  const halfLife = params.float64(q.halfLifeDays * 86400, 'halflife');
   const range = {
-    start: toClickHouseTime(Date.parse(`${q.scope.start.replace(' ', 'T')}Z`) - lookback * 1000),
+    start: toClickHouseTime(
+      Date.parse(`${q.scope.start.replace(' ', 'T')}Z`) - lookbackSeconds * 1000,
+    ),
     end: q.scope.end,
   };
-  const people = touchPathsSql(target, q.scope, q.rules, {
+  const people = touchPathsSql(params, target, q.scope, q.rules, {
     conversions: { start: q.scope.start, end: q.scope.end },
     range,
   });
   const sums = MODELS.map((m) => `sum(w_${m}) AS ${m}, sum(w_${m} * revenue) AS ${m}_revenue`);
   const joins = MODELS.map((m) => `weights_${m} AS w_${m}`);
   const weights = MODELS.map((m) => `${WEIGHTS[m]} AS weights_${m}`);
-  return `SELECT
+  return params.query(`SELECT
   channel,
   ${sums.join(',\n  ')}
 FROM (
@@ -80,7 +84,7 @@ ${people}
 )
 ARRAY JOIN channels AS channel, ${joins.join(', ')}
 GROUP BY channel
-ORDER BY channel`;
+ORDER BY channel`);
 }
 
 const num = z.coerce.number();

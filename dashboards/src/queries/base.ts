@@ -14,7 +14,8 @@
  * a string would cost several times more.
  */
 import { type EventColumn, identityMapQuery, TABLES } from '@waymark/processor/schema';
-import { sqlIdentifier, sqlString, sqlStringList } from '../sql/escape.js';
+import { sqlIdentifier } from '../sql/escape.js';
+import type { SqlParams } from '../sql/params.js';
 import type { Scope } from './scope.js';
 import { type StageRules, stagePredicates } from './stages.js';
 
@@ -29,31 +30,36 @@ export interface QueryTarget {
  * otherwise they apply per person, see personConditions.
  */
 export function eventConditions(
+  params: SqlParams,
   target: QueryTarget,
   scope: Scope,
   range: { start: string; end: string } = scope,
   firstTouchOnEvents = false,
 ): string {
+  // Parameters typed DateTime('UTC') compare with DateTime and DateTime64(3) columns alike.
   const conditions = [
-    `project_id = ${sqlString(target.projectId)}`,
-    `timestamp >= toDateTime(${sqlString(range.start)})`,
-    `timestamp < toDateTime(${sqlString(range.end)})`,
+    `project_id = ${projectParam(params, target)}`,
+    `timestamp >= ${params.dateTime(range.start, 'start')}`,
+    `timestamp < ${params.dateTime(range.end, 'end')}`,
   ];
   if (!scope.includeBots) conditions.push('is_bot = 0');
-  if (scope.devices.length > 0) conditions.push(`device_type IN ${sqlStringList(scope.devices)}`);
-  if (firstTouchOnEvents) conditions.push(...firstTouchConditions(scope));
+  if (scope.devices.length > 0)
+    conditions.push(`device_type IN ${params.strings(scope.devices, 'devices')}`);
+  if (firstTouchOnEvents) conditions.push(...firstTouchConditions(params, scope));
   return conditions.join('\n  AND ');
 }
 
-function firstTouchConditions(
-  scope: Scope,
-  columns = { channel: 'first_channel', campaign: 'first_campaign' },
-): string[] {
+/** The project id, bound once per query however many sub-queries filter on it. */
+export function projectParam(params: SqlParams, target: QueryTarget): string {
+  return params.string(target.projectId, 'project');
+}
+
+function firstTouchConditions(params: SqlParams, scope: Scope): string[] {
   const conditions: string[] = [];
   if (scope.channels.length > 0)
-    conditions.push(`${columns.channel} IN ${sqlStringList(scope.channels)}`);
+    conditions.push(`first_channel IN ${params.strings(scope.channels, 'channels')}`);
   if (scope.campaigns.length > 0)
-    conditions.push(`${columns.campaign} IN ${sqlStringList(scope.campaigns)}`);
+    conditions.push(`first_campaign IN ${params.strings(scope.campaigns, 'campaigns')}`);
   return conditions;
 }
 
@@ -62,16 +68,21 @@ function firstTouchConditions(
  * `first_campaign` and `identified`): the person's first touch in the range — from their
  * earliest session, across all their stitched anonymous ids — and whether they are identified.
  */
-export function personConditions(scope: Scope): string {
+export function personConditions(params: SqlParams, scope: Scope): string {
   const identified = identifiedCondition(scope);
-  return [...firstTouchConditions(scope), ...(identified ? [identified] : [])].join(' AND ');
+  return [...firstTouchConditions(params, scope), ...(identified ? [identified] : [])].join(
+    ' AND ',
+  );
 }
 
-/** anonymous_id → the user id it was last linked to (identify / alias), as `id_user_id`. */
-export function identityMapSql(target: QueryTarget): string {
+/**
+ * anonymous_id → the user id it was last linked to (identify / alias), as `id_user_id`: one
+ * row per anonymous id, so `ANY LEFT JOIN` on it is a map lookup (see joinIdentities).
+ */
+export function identityMapSql(params: SqlParams, target: QueryTarget): string {
   const map = identityMapQuery({
     database: target.database,
-    where: `project_id = ${sqlString(target.projectId)}`,
+    where: `project_id = ${projectParam(params, target)}`,
   });
   return `SELECT anonymous_id, user_id AS id_user_id FROM (${map})`;
 }
@@ -81,13 +92,34 @@ export function identityMapSql(target: QueryTarget): string {
  * message_id once anyway (uniqExact, min/argMin/argMax, sets): see the file comment.
  */
 export function scanSql(
+  params: SqlParams,
   target: QueryTarget,
   scope: Scope,
   columns: readonly EventColumn[],
   options: { firstTouchOnEvents?: boolean } = {},
 ): string {
   const list = [...new Set<EventColumn>(['message_id', ...columns])].map(sqlIdentifier);
-  return `SELECT ${list.join(', ')} FROM ${tableOf(target)} WHERE ${eventConditions(target, scope, scope, options.firstTouchOnEvents)}`;
+  return `SELECT ${list.join(', ')} FROM ${tableOf(target)} WHERE ${eventConditions(params, target, scope, scope, options.firstTouchOnEvents)}`;
+}
+
+/**
+ * `FROM (<left>) AS <alias> ANY LEFT JOIN (<map>) AS <mapAlias> USING <key>`: a map lookup.
+ * Every left row is kept (LEFT) and gets at most one match (ANY), so a duplicate key in the
+ * map can never multiply rows; a row without a match gets the map columns' defaults ('' / 0:
+ * the runner pins join_use_nulls = 0). Current ClickHouse requires every joined subquery to
+ * be named (ALIAS_REQUIRED).
+ */
+export function lookupJoin(
+  left: { sql: string; alias: string },
+  map: { sql: string; alias: string },
+  key: string,
+): string {
+  return `(
+${left.sql}
+) AS ${left.alias}
+ANY LEFT JOIN (
+${map.sql}
+) AS ${map.alias} USING ${key}`;
 }
 
 /** The stitched person: the linked user id, else the anonymous id. Needs `id_user_id` joined. */
@@ -127,12 +159,13 @@ export function tableOf(target: QueryTarget): string {
  * no `LIMIT 1 BY message_id` over the whole range, which cost a hash entry per event.
  */
 export function sessionsSql(
+  params: SqlParams,
   target: QueryTarget,
   scope: Scope,
   rules: StageRules,
   options: { conversions: { start: string; end: string }; range: { start: string; end: string } },
 ): string {
-  const p = stagePredicates(rules);
+  const p = stagePredicates(params, rules);
   const columns = SESSION_COLUMNS.map(sqlIdentifier).join(', ');
   return `SELECT
   cityHash64(anonymous_id) AS device,
@@ -143,20 +176,20 @@ export function sessionsSql(
   argMin(first_campaign, timestamp) AS s_first_campaign,
   groupArrayIf(tuple(toUInt32(timestamp), cityHash64(message_id), revenue),
     ${p.transaction}
-    AND timestamp >= toDateTime(${sqlString(options.conversions.start)})
-    AND timestamp < toDateTime(${sqlString(options.conversions.end)})) AS s_convs
+    AND timestamp >= ${params.dateTime(options.conversions.start, 'start')}
+    AND timestamp < ${params.dateTime(options.conversions.end, 'end')}) AS s_convs
 FROM (
   SELECT ${columns} FROM ${tableOf(target)}
-  WHERE ${eventConditions(target, scope, options.range)}
+  WHERE ${eventConditions(params, target, scope, options.range)}
 )
 GROUP BY device, session`;
 }
 
 /** Device hash → hash of the user id it was last linked to (`id_user`, 0: none). */
-export function deviceIdentitiesSql(target: QueryTarget): string {
+export function deviceIdentitiesSql(params: SqlParams, target: QueryTarget): string {
   const map = identityMapQuery({
     database: target.database,
-    where: `project_id = ${sqlString(target.projectId)}`,
+    where: `project_id = ${projectParam(params, target)}`,
   });
   return `SELECT cityHash64(anonymous_id) AS device, if(user_id != '', cityHash64(user_id), 0) AS id_user FROM (${map})`;
 }
@@ -166,12 +199,13 @@ export function deviceIdentitiesSql(target: QueryTarget): string {
  * conversions, each conversion once — the earliest stored copy of its message.
  */
 export function touchPathsSql(
+  params: SqlParams,
   target: QueryTarget,
   scope: Scope,
   rules: StageRules,
   options: { conversions: { start: string; end: string }; range: { start: string; end: string } },
 ): string {
-  const having = personConditions(scope);
+  const having = personConditions(params, scope);
   return `SELECT
   person, identified, first_channel, first_campaign, touches,
   arrayFilter((c, first) -> first = 1, all_convs, arrayEnumerateUniq(arrayMap(c -> tupleElement(c, 2), all_convs))) AS convs
@@ -183,11 +217,11 @@ FROM (
     argMin(s_first_campaign, s_start) AS first_campaign,
     arraySort(groupArray(tuple(s_start, s_channel))) AS touches,
     arraySort(groupArrayArray(s_convs)) AS all_convs
-  FROM (
-${sessionsSql(target, scope, rules, options)}
-  ) ANY LEFT JOIN (
-${deviceIdentitiesSql(target)}
-  ) USING device
+  FROM ${lookupJoin(
+    { sql: sessionsSql(params, target, scope, rules, options), alias: 'sessions' },
+    { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
+    'device',
+  )}
   GROUP BY person${
     having
       ? `

@@ -17,14 +17,17 @@ export const BREAKDOWN_COLUMN: Record<Exclude<Breakdown, 'none'>, string> = {
 };
 
 /**
- * `ARRAY JOIN` that emits each row twice, once in its group and once in the total (`total` = 1,
- * `key` = ''), so one scan gives both (ClickHouse 18.16 has no WITH ROLLUP).
+ * The `key` and `total` columns and the GROUP BY that gives one row per breakdown value
+ * (`total` = 0) and one for everyone (`total` = 1, `key` = ''), from one scan: a grouping set
+ * per level, marked by `grouping()`. (On 18.16 this was an `ARRAY JOIN [0, 1]` that doubled
+ * every person row; a breakdown value of '' — no campaign — could then only be told from the
+ * total by the extra column, which `grouping()` now is by definition.)
  */
-export function withTotal(breakdown: Breakdown): { arrayJoin: string; key: string } {
-  if (breakdown === 'none') return { arrayJoin: '', key: "'' AS key, 1 AS total" };
+export function breakdownGrouping(breakdown: Breakdown): { select: string; groupBy: string } {
+  if (breakdown === 'none') return { select: "'' AS key, 1 AS total", groupBy: '' };
   const column = BREAKDOWN_COLUMN[breakdown];
   return {
-    arrayJoin: 'ARRAY JOIN [0, 1] AS total',
-    key: `if(total = 1, '', ${column}) AS key, total`,
+    select: `${column} AS key, grouping(${column}) AS total`,
+    groupBy: `GROUP BY GROUPING SETS ((${column}), ())`,
   };
 }

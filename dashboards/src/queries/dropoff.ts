@@ -4,8 +4,8 @@
  * reaching the next stage) — overall and per first-touch channel.
  */
 import { z } from 'zod';
-import { sqlNumber } from '../sql/escape.js';
-import { deviceIdentitiesSql, type QueryTarget, scanSql } from './base.js';
+import { type BoundQuery, SqlParams } from '../sql/params.js';
+import { deviceIdentitiesSql, lookupJoin, type QueryTarget, scanSql } from './base.js';
 import { journeysSql } from './journeys.js';
 import type { Scope } from './scope.js';
 import type { StageRules } from './stages.js';
@@ -30,61 +30,82 @@ const NEXT_MOMENT: Record<DropoffStage, string> = {
   transaction: 'r',
 };
 
-export function dropoffSql(target: QueryTarget, q: DropoffQuery): string {
+export function dropoffSql(target: QueryTarget, q: DropoffQuery): BoundQuery {
+  const params = new SqlParams();
   const level = DROPOFF_STAGES.indexOf(q.stage) + 1;
-  const events = scanSql(target, q.scope, [
+  const events = scanSql(params, target, q.scope, [
     'anonymous_id',
     'timestamp',
     'type',
     'event',
     'page_path',
   ]);
-  return `SELECT outcome, channel, kind, name, people, outcome_people
-FROM (
-  SELECT outcome, channel, groupArray((kind, name, people)) AS entries, sum(people) AS outcome_people
+  const journeys = journeysSql(params, target, q.scope, q.rules, q.windowDays, {
+    attributes: true,
+  });
+  // Each event row of a person who reached the stage, with the person's outcome and cutoff.
+  // The people side has one row per person, so `ALL INNER JOIN` keeps every event row of
+  // every such person exactly once. (`ANY INNER JOIN` here — what 18.16 treated as "any
+  // match per left row" — keeps one row per key on *both* sides in current releases: one
+  // arbitrary event per person, so "the last event" was whichever row survived.) Strictness
+  // is spelled out: a server's join_default_strictness must not change the answer.
+  const personEvents = `SELECT if(id_user != 0, id_user, device) AS person, timestamp,
+    toUInt32(timestamp) AS ts, type, if(type = 'page', page_path, event) AS label
+  FROM ${lookupJoin(
+    {
+      sql: `SELECT cityHash64(anonymous_id) AS device, timestamp, type, event, page_path
   FROM (
-    SELECT outcome, channel, kind, name, count() AS people
-    FROM (
-      SELECT person, any(outcome) AS person_outcome, any(person_channel) AS first_channel,
-        argMax(type, ts) AS kind, argMax(label, ts) AS name
-      FROM (
-        SELECT if(id_user != 0, id_user, device) AS person, toUInt32(timestamp) AS ts, type,
-          if(type = 'page', page_path, event) AS label
-        FROM (
-          SELECT cityHash64(anonymous_id) AS device, timestamp, type, event, page_path
-          FROM (
 ${events}
-          )
-        ) ANY LEFT JOIN (
-${deviceIdentitiesSql(target)}
-        ) USING device
-      ) ANY INNER JOIN (
-        SELECT person,
-          if(level > ${level}, 'continued', 'stopped') AS outcome,
-          first_channel AS person_channel,
-          if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toUInt32(4294967295)) AS cutoff
-        FROM (
-${journeysSql(target, q.scope, q.rules, q.windowDays, { attributes: true })}
-        )
-        WHERE level >= ${level}
-      ) USING person
-      WHERE ts < cutoff
-      GROUP BY person
-    )
-    ARRAY JOIN [0, 1] AS total
-    GROUP BY person_outcome AS outcome, if(total = 1, '', first_channel) AS channel, kind, name
+  )`,
+      alias: 'scanned',
+    },
+    { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
+    'device',
+  )}`;
+  const people = `SELECT person,
+    if(level > ${level}, 'continued', 'stopped') AS outcome,
+    first_channel AS person_channel,
+    if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toUInt32(4294967295)) AS cutoff
+  FROM (
+${journeys}
   )
-  GROUP BY outcome, channel
+  WHERE level >= ${level}`;
+  // The last event before the cutoff, per person: kind and name from the same row (one
+  // argMax over the pair), ties in time broken by the pair so the answer is deterministic.
+  // The cutoff is in whole seconds, as the stage moments are.
+  const lastEvents = `SELECT person, any(outcome) AS person_outcome, any(person_channel) AS first_channel,
+    argMax((type, label), (timestamp, type, label)) AS last
+  FROM (
+${personEvents}
+  ) AS person_events
+  ALL INNER JOIN (
+${people}
+  ) AS people USING person
+  WHERE ts < cutoff
+  GROUP BY person`;
+  // One grouping set per channel and one for everyone (grouping() marks it), then each
+  // outcome's people per group by a window sum and the top entries by LIMIT BY: no
+  // groupArray / ARRAY JOIN round trip, and a channel of '' cannot be taken for the total.
+  return params.query(`SELECT outcome, channel, total, kind, name, people,
+  sum(people) OVER (PARTITION BY outcome, total, channel) AS outcome_people
+FROM (
+  SELECT person_outcome AS outcome, first_channel AS channel, grouping(first_channel) AS total,
+    tupleElement(last, 1) AS kind, tupleElement(last, 2) AS name, count() AS people
+  FROM (
+${lastEvents}
+  )
+  GROUP BY GROUPING SETS ((person_outcome, first_channel, kind, name), (person_outcome, kind, name))
 )
-ARRAY JOIN entries.1 AS kind, entries.2 AS name, entries.3 AS people
-ORDER BY outcome DESC, channel, people DESC, kind, name
-LIMIT ${sqlNumber(Math.trunc(q.limit))} BY outcome, channel`;
+ORDER BY outcome DESC, total DESC, channel, people DESC, kind, name
+LIMIT ${params.uint32(Math.trunc(q.limit), 'limit')} BY outcome, total, channel`);
 }
 
 const count = z.coerce.number().int().nonnegative();
 export const dropoffRowSchema = z.object({
   outcome: z.enum(['stopped', 'continued']),
   channel: z.string(),
+  /** 1: the row is for all channels. */
+  total: z.coerce.number().int(),
   kind: z.string(),
   name: z.string(),
   people: count,
@@ -116,15 +137,17 @@ export interface DropoffResult {
 
 export function toDropoffResult(rows: DropoffRow[], q: DropoffQuery): DropoffResult {
   const groups = new Map<string, DropoffGroup>();
+  let total: DropoffGroup | undefined;
   for (const row of rows) {
-    let group = groups.get(row.channel);
+    let group = row.total === 1 ? total : groups.get(row.channel);
     if (!group) {
       group = {
-        channel: row.channel,
+        channel: row.total === 1 ? '' : row.channel,
         stopped: { people: 0, top: [] },
         continued: { people: 0, top: [] },
       };
-      groups.set(row.channel, group);
+      if (row.total === 1) total = group;
+      else groups.set(row.channel, group);
     }
     const side = group[row.outcome];
     side.people = row.outcome_people;
@@ -142,7 +165,7 @@ export function toDropoffResult(rows: DropoffRow[], q: DropoffQuery): DropoffRes
   });
   return {
     stage: q.stage,
-    total: groups.get('') ?? empty(),
-    channels: [...groups.values()].filter((g) => g.channel !== ''),
+    total: total ?? empty(),
+    channels: [...groups.values()],
   };
 }

@@ -3,8 +3,9 @@
  * time between consecutive stages, overall and per breakdown value.
  */
 import { z } from 'zod';
+import { type BoundQuery, SqlParams } from '../sql/params.js';
 import type { QueryTarget } from './base.js';
-import { type Breakdown, withTotal } from './breakdown.js';
+import { type Breakdown, breakdownGrouping } from './breakdown.js';
 import { journeysSql } from './journeys.js';
 import type { Scope } from './scope.js';
 import { STAGES, type Stage, type StageRules } from './stages.js';
@@ -16,10 +17,14 @@ export interface FunnelQuery {
   breakdown: Breakdown;
 }
 
-export function funnelSql(target: QueryTarget, q: FunnelQuery): string {
-  const { arrayJoin, key } = withTotal(q.breakdown);
-  return `SELECT
-  key, total,
+export function funnelSql(target: QueryTarget, q: FunnelQuery): BoundQuery {
+  const params = new SqlParams();
+  const { select, groupBy } = breakdownGrouping(q.breakdown);
+  const journeys = journeysSql(params, target, q.scope, q.rules, q.windowDays, {
+    attributes: q.breakdown !== 'none',
+  });
+  return params.query(`SELECT
+  ${select},
   countIf(level >= 1) AS awareness,
   countIf(level >= 2) AS engagement,
   countIf(level >= 3) AS transaction,
@@ -28,14 +33,10 @@ export function funnelSql(target: QueryTarget, q: FunnelQuery): string {
   medianExactIf(t - e, level >= 3) AS median_transaction,
   medianExactIf(r - t, level >= 4) AS median_retention
 FROM (
-  SELECT ${key}, level, a, e, t, r
-  FROM (
-${journeysSql(target, q.scope, q.rules, q.windowDays, { attributes: q.breakdown !== 'none' })}
-  )
-  ${arrayJoin}
+${journeys}
 )
-GROUP BY key, total
-ORDER BY total DESC, awareness DESC, key`;
+${groupBy}
+ORDER BY total DESC, awareness DESC, key`);
 }
 
 const count = z.coerce.number().int().nonnegative();

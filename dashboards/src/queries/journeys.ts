@@ -11,8 +11,15 @@
  * exactly the events the same filters on `events` would.
  */
 import { TABLES } from '@waymark/processor/schema';
-import { sqlIdentifier, sqlNumber, sqlString, sqlStringList } from '../sql/escape.js';
-import { deviceIdentitiesSql, personConditions, type QueryTarget } from './base.js';
+import { sqlIdentifier } from '../sql/escape.js';
+import type { SqlParams } from '../sql/params.js';
+import {
+  deviceIdentitiesSql,
+  lookupJoin,
+  personConditions,
+  projectParam,
+  type QueryTarget,
+} from './base.js';
 import type { Scope } from './scope.js';
 import { type StageRules, stagePredicates } from './stages.js';
 
@@ -27,14 +34,15 @@ function dayOf(time: string): string {
 }
 
 /** The scope's rows of the rollup: project, days, bots and device types. */
-function rollupConditions(target: QueryTarget, scope: Scope): string {
+function rollupConditions(params: SqlParams, target: QueryTarget, scope: Scope): string {
   const conditions = [
-    `project_id = ${sqlString(target.projectId)}`,
-    `day >= toDate(${sqlString(dayOf(scope.start))})`,
-    `day < toDate(${sqlString(dayOf(scope.end))})`,
+    `project_id = ${projectParam(params, target)}`,
+    `day >= ${params.date(dayOf(scope.start), 'startday')}`,
+    `day < ${params.date(dayOf(scope.end), 'endday')}`,
   ];
   if (!scope.includeBots) conditions.push('is_bot = 0');
-  if (scope.devices.length > 0) conditions.push(`device_type IN ${sqlStringList(scope.devices)}`);
+  if (scope.devices.length > 0)
+    conditions.push(`device_type IN ${params.strings(scope.devices, 'devices')}`);
   return conditions.join('\n    AND ');
 }
 
@@ -70,14 +78,15 @@ export interface PeopleOptions {
  * a return (the first retention-rule event of each day and kind).
  */
 export function peopleSql(
+  params: SqlParams,
   target: QueryTarget,
   scope: Scope,
   rules: StageRules,
   options: PeopleOptions = {},
 ): string {
-  const p = stagePredicates(rules, 'track_event');
+  const p = stagePredicates(params, rules, 'track_event');
   const pagesOn = rules.engagement.minPageViewsPerSession > 0;
-  const having = personConditions(scope);
+  const having = personConditions(params, scope);
   const attributes = options.attributes || scope.channels.length > 0 || scope.campaigns.length > 0;
   const grouped = `SELECT
       if(id_user != 0, id_user, device) AS person,
@@ -94,17 +103,19 @@ export function peopleSql(
       groupArrayMerge(page_messages) AS pm`
           : ''
       }
-    FROM (
-      SELECT *
-      FROM ${table(target, TABLES.journeyDays)}
-      WHERE ${rollupConditions(target, scope)}
-    ) ANY LEFT JOIN (
-      ${deviceIdentitiesSql(target)}
-    ) USING device
+    FROM ${lookupJoin(
+      {
+        sql: `SELECT * FROM ${table(target, TABLES.journeyDays)}
+    WHERE ${rollupConditions(params, target, scope)}`,
+        alias: 'days',
+      },
+      { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
+      'device',
+    )}
     GROUP BY person`;
   const stages = `SELECT
     person, identified, touch, a, t, r_candidates,
-    ${pagesOn ? nthPageViewSql(sqlNumber(rules.engagement.minPageViewsPerSession)) : 'toUInt32(0) AS e_pages'},
+    ${pagesOn ? nthPageViewSql(params.uint32(rules.engagement.minPageViewsPerSession, 'minpages')) : 'toUInt32(0) AS e_pages'},
     arrayReduce('min', arrayFilter(x -> x > 0, [e_event, e_pages])) AS e
   FROM (
     ${grouped}
@@ -116,15 +127,20 @@ FROM (
   ${stages}
 )${having ? `\nWHERE ${having}` : ''}`;
   }
+  // entry_touches may hold copies of a touch until merges collapse them (identical rows):
+  // ANY takes one, so the lookup never multiplies a person.
   return `SELECT person, identified, a, e, t, r_candidates,
   first_channel, first_campaign, session_channel, session_campaign AS campaign, device_type AS device
-FROM (
-  ${stages}
-) ANY LEFT JOIN (
-  SELECT touch, first_channel, first_campaign, session_channel, session_campaign, device_type
+FROM ${lookupJoin(
+    { sql: stages, alias: 'stages' },
+    {
+      sql: `SELECT touch, first_channel, first_campaign, session_channel, session_campaign, device_type
   FROM ${table(target, TABLES.entryTouches)}
-  WHERE project_id = ${sqlString(target.projectId)}
-) USING touch${having ? `\nWHERE ${having}` : ''}`;
+  WHERE project_id = ${projectParam(params, target)}`,
+      alias: 'touches',
+    },
+    'touch',
+  )}${having ? `\nWHERE ${having}` : ''}`;
 }
 
 /**
@@ -133,23 +149,24 @@ FROM (
  * first retention-rule event on a UTC day at least `afterDays` after the first transaction's.
  */
 export function journeysSql(
+  params: SqlParams,
   target: QueryTarget,
   scope: Scope,
   rules: StageRules,
   windowDays: number,
   options: PeopleOptions = {},
 ): string {
-  const p = stagePredicates(rules);
-  const window = sqlNumber(Math.trunc(windowDays) * 86400);
+  const window = params.uint32(Math.trunc(windowDays) * 86400, 'window');
+  const afterDays = params.uint32(rules.retention.afterDays, 'afterdays');
   return `SELECT
   person, identified, first_channel, session_channel, campaign, device, a, e, t,
   e > 0 AND e >= a AND e - a <= ${window} AS ok_e,
   ok_e AND t > 0 AND t >= e AND t - a <= ${window} AS ok_t,
-  arrayReduce('min', arrayFilter(x -> intDiv(x, 86400) >= intDiv(t, 86400) + ${p.afterDays}, r_candidates)) AS r,
+  arrayReduce('min', arrayFilter(x -> intDiv(x, 86400) >= intDiv(t, 86400) + ${afterDays}, r_candidates)) AS r,
   ok_t AND r > 0 AND r - a <= ${window} AS ok_r,
   multiIf(ok_r, 4, ok_t, 3, ok_e, 2, 1) AS level
 FROM (
-${peopleSql(target, scope, rules, options)}
+${peopleSql(params, target, scope, rules, options)}
 )
 WHERE a > 0`;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests only, like ../test/database.ts: the processor does not export its migrations.
 import { MIGRATIONS } from '../../../processor/src/schema/migrations.js';
 import { freshDatabase, insertRows } from '../test/database.js';
+import { eventRow } from '../test/events.js';
 import { CONVERSION_PATHS, journeyEvents, journeyIdentities } from '../test/journeys.js';
 import { createQueries, type Queries } from './index.js';
 import {
@@ -346,6 +347,13 @@ describe('hostile parameter values', () => {
     "\\'",
     "p1' OR project_id != '",
     "spring') OR ('1'='1",
+    // Server-side parameters: a value that looks like a placeholder stays a value.
+    '{project_0:String}',
+    "{campaigns_3:Array(String)}') OR 1 --",
+    'nul\0byte',
+    'line\nbreak\ttab\rcr',
+    // (no comma: list parameters split on commas before any SQL)
+    "['a'] OR 1",
   ];
 
   it.each(hostile)('treats %j as a literal value everywhere', async (value) => {
@@ -365,9 +373,52 @@ describe('hostile parameter values', () => {
     const rules = stageRulesSchema.parse({
       transaction: { events: [value] },
       engagement: { events: [value] },
+      retention: { events: [value] },
     });
     const withRules = await queries.funnel({ ...ctx, rules }, funnelParams.parse(november));
     expect(people(withRules.total.steps)).toEqual([6, 1, 0, 0]);
+    const attributed = await queries.attribution(
+      { ...ctx, rules },
+      attributionParams.parse(november),
+    );
+    expect(attributed.conversions).toBe(0);
+    const converted = await queries.trends({ ...ctx, rules }, trendsParams.parse(november));
+    expect(converted.series.find((s) => s.channel === '')?.conversions.every((n) => n === 0)).toBe(
+      true,
+    );
+  });
+
+  it('gives stored hostile strings back as data and matches them as values', async () => {
+    const stored = hostile.map((value, i) =>
+      eventRow({
+        project_id: 'p_hostile',
+        anonymous_id: `hostile${i}`,
+        session_id: `hs${i}`,
+        timestamp: `2026-11-20 10:00:${String(i).padStart(2, '0')}`,
+        type: 'page',
+        page_path: value,
+        first_campaign: value,
+        session_campaign: value,
+        device_type: value,
+      }),
+    );
+    await insertRows(client, database, stored);
+    const hostileCtx = { ...ctx, projectId: 'p_hostile' };
+    const dropoff = await queries.dropoff(
+      hostileCtx,
+      dropoffParams.parse({ ...november, limit: '100' }),
+    );
+    expect(dropoff.total.stopped.top.map((e) => e.name).sort()).toEqual([...hostile].sort());
+    for (const value of hostile) {
+      const scope = { ...november, campaign: value, device: value };
+      const funnel = await queries.funnel(hostileCtx, funnelParams.parse(scope));
+      expect(people(funnel.total.steps), JSON.stringify(value)).toEqual([1, 0, 0, 0]);
+      const byCampaign = await queries.funnel(
+        hostileCtx,
+        funnelParams.parse({ ...scope, breakdown: 'campaign' }),
+      );
+      expect(byCampaign.groups.map((g) => g.key)).toEqual([value]);
+    }
   });
 
   it('still has its tables afterwards', async () => {

@@ -3,9 +3,10 @@
  * first-touch channel; for each later week, how many of them were active again.
  */
 import { z } from 'zod';
-import { sqlNumber } from '../sql/escape.js';
+import { type BoundQuery, SqlParams } from '../sql/params.js';
 import {
   identityMapSql,
+  lookupJoin,
   PERSON_EXPR,
   personConditions,
   type QueryTarget,
@@ -21,49 +22,51 @@ export interface RetentionQuery {
   weeks: number;
 }
 
-export function retentionSql(target: QueryTarget, q: RetentionQuery): string {
-  const p = stagePredicates(q.rules);
-  const events = scanSql(target, q.scope, [
+export function retentionSql(target: QueryTarget, q: RetentionQuery): BoundQuery {
+  const params = new SqlParams();
+  const p = stagePredicates(params, q.rules);
+  const events = scanSql(params, target, q.scope, [
     'anonymous_id',
     'timestamp',
     'type',
     'first_channel',
     'first_campaign',
   ]);
-  const having = personConditions(q.scope);
-  // Two nested ARRAY JOINs: ClickHouse 18.16 allows one per SELECT.
-  return `SELECT
-  toString(cohort) AS cohort,
-  channel,
-  week_offset,
+  const having = personConditions(params, q.scope);
+  // One person row per stitched person, its active weeks unrolled by one ARRAY JOIN, and the
+  // per-channel and all-channels counts from one GROUP BY with grouping sets. (18.16 needed a
+  // SELECT per ARRAY JOIN and an ARRAY JOIN [0, 1] doubling every row for the total.)
+  return params.query(`SELECT
+  toString(cohort_week) AS cohort,
+  if(grouping(first_channel) = 1, '', first_channel) AS channel,
+  toRelativeWeekNum(week) - toRelativeWeekNum(cohort_week) AS week_offset,
   count() AS people
 FROM (
-  SELECT cohort, first_channel, toRelativeWeekNum(week) - toRelativeWeekNum(cohort) AS week_offset
-  FROM (
   SELECT
     ${PERSON_EXPR} AS person,
     max(id_user_id != '') AS identified,
-    min(toMonday(timestamp)) AS cohort,
+    min(toMonday(timestamp)) AS cohort_week,
     argMin(first_channel, timestamp) AS first_channel,
     argMin(first_campaign, timestamp) AS first_campaign,
     groupUniqArray(toMonday(timestamp)) AS weeks
+  FROM ${lookupJoin(
+    {
+      sql: `SELECT anonymous_id, timestamp, first_channel, first_campaign
   FROM (
-    SELECT anonymous_id, timestamp, first_channel, first_campaign
-    FROM (
 ${events}
-    )
-    WHERE ${p.awareness}
-  ) ANY LEFT JOIN (
-${identityMapSql(target)}
-  ) USING anonymous_id
-  GROUP BY person${having ? `\n  HAVING ${having}` : ''}
   )
-  ARRAY JOIN weeks AS week
-  WHERE week_offset <= ${sqlNumber(Math.trunc(q.weeks))}
+  WHERE ${p.awareness}`,
+      alias: 'scanned',
+    },
+    { sql: identityMapSql(params, target), alias: 'identities' },
+    'anonymous_id',
+  )}
+  GROUP BY person${having ? `\n  HAVING ${having}` : ''}
 )
-ARRAY JOIN [0, 1] AS total
-GROUP BY cohort, if(total = 1, '', first_channel) AS channel, week_offset
-ORDER BY cohort, channel, week_offset`;
+ARRAY JOIN weeks AS week
+WHERE week_offset <= ${params.uint32(Math.trunc(q.weeks), 'weeks')}
+GROUP BY GROUPING SETS ((cohort_week, first_channel, week_offset), (cohort_week, week_offset))
+ORDER BY cohort_week, channel, week_offset`);
 }
 
 const count = z.coerce.number().int().nonnegative();

@@ -5,7 +5,7 @@
  */
 import { EVENT_TYPES } from '@waymark/sdk/wire';
 import { z } from 'zod';
-import { sqlNumber, sqlString, sqlStringList } from '../sql/escape.js';
+import type { SqlParams } from '../sql/params.js';
 
 export const STAGES = ['awareness', 'engagement', 'transaction', 'retention'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -58,24 +58,44 @@ export type StageRules = z.infer<typeof stageRulesSchema>;
 
 export const DEFAULT_STAGE_RULES: StageRules = Object.freeze(stageRulesSchema.parse({}));
 
-function trackEventIn(events: readonly string[], column: string): string {
-  return events.length === 0 ? '0' : `(type = 'track' AND ${column} IN ${sqlStringList(events)})`;
+function trackEventIn(
+  params: SqlParams,
+  events: readonly string[],
+  column: string,
+  hint: string,
+): string {
+  return events.length === 0
+    ? '0'
+    : `(type = 'track' AND ${column} IN ${params.strings(events, hint)})`;
 }
 
 /**
  * SQL boolean expressions over one row with columns `type` and the event name: `event` in the
  * events table, `track_event` in the journey_days rollup (a fixed column name, never input).
+ * The rules' values are bound in `params` when a predicate is first read, so a query binds
+ * only the lists it uses.
  */
-export function stagePredicates(rules: StageRules, eventColumn: 'event' | 'track_event' = 'event') {
-  const awareness = `type IN ${sqlStringList(rules.awareness.types)}`;
-  const trackEvent = (events: readonly string[]) => trackEventIn(events, eventColumn);
+export function stagePredicates(
+  params: SqlParams,
+  rules: StageRules,
+  eventColumn: 'event' | 'track_event' = 'event',
+) {
+  const trackEvent = (events: readonly string[], hint: string) =>
+    trackEventIn(params, events, eventColumn, hint);
   return {
-    awareness,
-    engagementEvent: trackEvent(rules.engagement.events),
-    transaction: trackEvent(rules.transaction.events),
-    retention: rules.retention.events.length === 0 ? awareness : trackEvent(rules.retention.events),
-    minPageViews: sqlNumber(rules.engagement.minPageViewsPerSession),
-    afterDays: sqlNumber(rules.retention.afterDays),
-    pageType: sqlString('page'),
+    get awareness() {
+      return `type IN ${params.strings(rules.awareness.types, 'atypes')}`;
+    },
+    get engagementEvent() {
+      return trackEvent(rules.engagement.events, 'eevents');
+    },
+    get transaction() {
+      return trackEvent(rules.transaction.events, 'tevents');
+    },
+    get retention() {
+      return rules.retention.events.length === 0
+        ? this.awareness
+        : trackEvent(rules.retention.events, 'revents');
+    },
   };
 }

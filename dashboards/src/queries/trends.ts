@@ -3,9 +3,11 @@
  * A person is counted once per bucket and channel (stitched across their anonymous ids).
  */
 import { z } from 'zod';
+import { type BoundQuery, SqlParams } from '../sql/params.js';
 import {
   identifiedCondition,
   identityMapSql,
+  lookupJoin,
   PERSON_EXPR,
   type QueryTarget,
   scanSql,
@@ -28,9 +30,11 @@ export interface TrendsQuery {
   interval: Interval;
 }
 
-export function trendsSql(target: QueryTarget, q: TrendsQuery): string {
-  const p = stagePredicates(q.rules);
+export function trendsSql(target: QueryTarget, q: TrendsQuery): BoundQuery {
+  const params = new SqlParams();
+  const p = stagePredicates(params, q.rules);
   const events = scanSql(
+    params,
     target,
     q.scope,
     ['anonymous_id', 'session_id', 'timestamp', 'type', 'event', 'session_channel'],
@@ -38,39 +42,42 @@ export function trendsSql(target: QueryTarget, q: TrendsQuery): string {
   );
   const identified = identifiedCondition(q.scope, "(id_user_id != '')");
   // Sets per (bucket, channel) first, then each set merged into its channel and into the
-  // all-channels total: the doubling for the total happens on a few hundred states, not on
-  // every event (uniqExact states merge exactly; a person in two channels counts once in all).
-  return `SELECT
-  toString(bucket) AS bucket,
-  if(total = 1, '', session_channel) AS channel,
+  // all-channels total by grouping sets: the total is built from a few hundred states, not
+  // from every event (uniqExact states merge exactly; a person in two channels counts once in
+  // all). The total's channel is '' (session channels are the seven names, never '').
+  return params.query(`SELECT
+  toString(bucket_start) AS bucket,
+  if(grouping(session_channel) = 1, '', session_channel) AS channel,
   uniqExactMerge(people_set) AS people,
   uniqExactMerge(sessions_set) AS sessions,
   uniqExactMerge(conversions_set) AS conversions
 FROM (
   SELECT
-    bucket,
+    bucket_start,
     session_channel,
     uniqExactState(${PERSON_EXPR}) AS people_set,
     uniqExactState(cityHash64(anonymous_id, session_id)) AS sessions_set,
     uniqExactStateIf(message_id, ${p.transaction}) AS conversions_set
+  FROM ${lookupJoin(
+    {
+      sql: `SELECT ${BUCKET[q.interval]} AS bucket_start, session_channel, anonymous_id, session_id, message_id, type, event
   FROM (
-    SELECT ${BUCKET[q.interval]} AS bucket, session_channel, anonymous_id, session_id, message_id, type, event
-    FROM (
 ${events}
-    )
-  ) ANY LEFT JOIN (
-${identityMapSql(target)}
-  ) USING anonymous_id
+  )`,
+      alias: 'scanned',
+    },
+    { sql: identityMapSql(params, target), alias: 'identities' },
+    'anonymous_id',
+  )}
 ${
   identified
     ? `  WHERE ${identified}
 `
     : ''
-}  GROUP BY bucket, session_channel
+}  GROUP BY bucket_start, session_channel
 )
-ARRAY JOIN [0, 1] AS total
-GROUP BY bucket, channel
-ORDER BY bucket, channel`;
+GROUP BY GROUPING SETS ((bucket_start, session_channel), (bucket_start))
+ORDER BY bucket_start, channel`);
 }
 
 const count = z.coerce.number().int().nonnegative();

@@ -1,10 +1,25 @@
 /**
- * The one place values become SQL text. ClickHouse 18.16 has no server-side query parameters,
- * so every value is escaped here and every structural choice (column, model, bucket) comes from
- * a closed list validated before it reaches a builder.
+ * What server-side query parameters cannot carry. Values reach SQL as `{name:Type}` parameters
+ * (params.ts); identifiers — the database and table names — cannot be parameters in every
+ * position, so they are checked here against a strict pattern and backquoted. They come from
+ * validated configuration and the schema's closed list of tables, never from a request.
  */
 
-/** A ClickHouse string literal: backslash and quote escaped, control bytes spelled out. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/** A database or table name: only plain identifiers are accepted, quoted with backticks. */
+export function sqlIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name))
+    throw new Error(`not a plain SQL identifier: ${JSON.stringify(name)}`);
+  return `\`${name}\``;
+}
+
+/**
+ * A ClickHouse string literal: backslash and quote escaped, control bytes spelled out.
+ * Only for the CLI's seed check (cli/seed.ts), which does not bind parameters yet; the query
+ * layer binds every value with SqlParams instead.
+ * @deprecated bind values with `SqlParams` (params.ts).
+ */
 export function sqlString(value: string): string {
   let out = "'";
   for (const char of value) {
@@ -32,25 +47,4 @@ export function sqlString(value: string): string {
     }
   }
   return `${out}'`;
-}
-
-/** `(a, b, c)` for `IN`; never empty (callers skip the predicate when there is nothing). */
-export function sqlStringList(values: readonly string[]): string {
-  if (values.length === 0) throw new Error('sqlStringList needs at least one value');
-  return `(${values.map(sqlString).join(', ')})`;
-}
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-
-/** A database or table name: only plain identifiers are accepted, quoted with backticks. */
-export function sqlIdentifier(name: string): string {
-  if (!IDENTIFIER.test(name))
-    throw new Error(`not a plain SQL identifier: ${JSON.stringify(name)}`);
-  return `\`${name}\``;
-}
-
-/** A finite number as SQL text (integers stay integers). */
-export function sqlNumber(value: number): string {
-  if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-  return String(value);
 }
