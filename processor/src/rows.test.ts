@@ -34,9 +34,9 @@ describe('toEventRow', () => {
       anonymous_id: 'anon-1',
       user_id: 'u1',
       session_id: 's-1',
-      timestamp: '2026-11-20 10:00:00',
-      sent_at: '2026-11-20 10:00:01',
-      received_at: '2026-11-20 10:00:01',
+      timestamp: '2026-11-20 10:00:00.750',
+      sent_at: '2026-11-20 10:00:01.000',
+      received_at: '2026-11-20 10:00:01.250',
       session_channel: 'paid',
       session_source: 'google',
       session_click_id_type: 'gclid',
@@ -95,7 +95,7 @@ describe('toEventRow', () => {
       browser: '',
       revenue: 0,
       currency: '',
-      sent_at: '2026-11-20 10:00:01',
+      sent_at: '2026-11-20 10:00:01.250',
       properties: '{}',
     });
   });
@@ -111,13 +111,26 @@ describe('toEventRow', () => {
 });
 
 describe('toClickHouseDateTime', () => {
-  it('writes the UTC second of any instant Date.parse accepts, as the general path does', () => {
+  it('keeps the milliseconds, so events within one second keep their order', () => {
+    expect(toClickHouseDateTime('2026-11-20T10:00:00.007Z', '2000-01-01T00:00:00Z')).toBe(
+      '2026-11-20 10:00:00.007',
+    );
+    expect(toClickHouseDateTime('2026-11-20T10:00:00.1Z', '2000-01-01T00:00:00Z')).toBe(
+      '2026-11-20 10:00:00.100',
+    );
+  });
+
+  it('writes the UTC millisecond of any instant Date.parse accepts, as the general path does', () => {
     const general = (iso: string) =>
-      new Date(Date.parse(iso)).toISOString().slice(0, 19).replace('T', ' ');
+      new Date(Date.parse(iso)).toISOString().slice(0, 23).replace('T', ' ');
     for (const iso of [
       '2026-11-20T10:00:00Z',
       '2026-11-20T10:00:00.999Z',
+      '2026-11-20T10:00:00.9999Z',
+      '2026-11-20T10:00:00.5Z',
+      '2026-11-20T10:00:00.05Z',
       '2026-11-20T10:00:00.123456789Z',
+      '2026-02-30T10:00:00.250Z',
       '2026-02-30T10:00:00Z', // Date.parse rolls the day over; so must the fast path
       '2026-11-20T24:00:00Z',
       '2026-11-20T12:00:00.500+02:00',
@@ -131,8 +144,15 @@ describe('toClickHouseDateTime', () => {
 
   it('falls back for missing or unparsable text', () => {
     const fallback = '2026-11-20T10:00:01.250Z';
-    for (const text of [undefined, null, '', 'yesterday', '2026-11-20T23:60:00Z']) {
-      expect(toClickHouseDateTime(text, fallback)).toBe('2026-11-20 10:00:01');
+    for (const text of [
+      undefined,
+      null,
+      '',
+      'yesterday',
+      '2026-11-20T23:60:00Z',
+      '2026-11-20T24:00:00.500Z', // hour 24 only as 24:00:00 exactly
+    ]) {
+      expect(toClickHouseDateTime(text, fallback)).toBe('2026-11-20 10:00:01.250');
     }
   });
 });
@@ -146,7 +166,7 @@ describe('toIdentityRow', () => {
       project_id: 'p1',
       anonymous_id: 'anon-1',
       user_id: 'u1',
-      timestamp: '2026-11-20 10:00:00',
+      timestamp: '2026-11-20 10:00:00.750',
       message_id: 'm',
     });
   });

@@ -7,25 +7,38 @@ import { hostOf, pathOf } from './url-parts.js';
 import { parseUserAgent } from './user-agent.js';
 
 function formatInstant(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
 }
 
+// 'YYYY-MM-DD hh:mm:ss' of a whole second, memoised: events arrive close together, so the
+// second is mostly a hit and only the milliseconds are appended per row.
 const secondText = memoize((isoSecond: string) => {
   const ms = Date.parse(`${isoSecond}Z`);
-  return Number.isFinite(ms) ? formatInstant(ms) : '';
+  return Number.isFinite(ms) ? formatInstant(ms).slice(0, 19) : '';
 }, 5000);
 
-/** The DateTime text of an instant Date.parse accepts, or '' when it does not. */
+/** Milliseconds of an ISO fraction ('' or '.d…'), truncated to three digits as Date.parse does. */
+function millisText(fraction: string): string {
+  return `${fraction.slice(1, 4)}000`.slice(0, 3);
+}
+
+/** The DateTime64(3) text of an instant Date.parse accepts, or '' when it does not. */
 function dateTimeText(iso: string): string {
   const second = utcSecondOf(iso);
-  if (second !== undefined) return secondText(second);
+  // Hour 24 is valid only as 24:00:00 exactly, which Date.parse alone decides.
+  if (second !== undefined && !second.endsWith('T24', 13)) {
+    const text = secondText(second);
+    // The fraction sits between the second and the 'Z'.
+    return text === '' ? '' : `${text}.${millisText(iso.slice(19, -1))}`;
+  }
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? formatInstant(ms) : '';
 }
 
 /**
- * ISO-8601 → 'YYYY-MM-DD hh:mm:ss' UTC, the DateTime text ClickHouse 18.16 parses. Callers pass
- * validated instants; an unparsable one falls back to `fallback` so a row is never dropped.
+ * ISO-8601 → 'YYYY-MM-DD hh:mm:ss.sss' UTC, the text a `DateTime64(3, 'UTC')` column parses
+ * exactly (the instant to the millisecond, as Date.parse reads it). Callers pass validated
+ * instants; an unparsable one falls back to `fallback` so a row is never dropped.
  */
 export function toClickHouseDateTime(iso: string | null | undefined, fallback: string): string {
   const text = (iso && dateTimeText(iso)) || dateTimeText(fallback);

@@ -1,5 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { TABLES } from './columns.js';
+import { EVENT_COLUMNS, TABLES } from './columns.js';
+import { type MigrationContext, migrationContext } from './context.js';
+import { isRebuilt, rebuildTable, type TableRebuild } from './rebuild.js';
+import { assertIdentifier, renderStatement } from './render.js';
 
 /** The entry touch of an event, as a hash: `entry_touches` maps it back to its columns. */
 const ENTRY_TOUCH =
@@ -29,16 +32,126 @@ const ENTRY_TOUCHES_SELECT = `SELECT
       FROM {db}.${TABLES.events}
       GROUP BY project_id, touch, first_channel, first_campaign, session_channel, session_campaign, device_type`;
 
+/**
+ * A step that looks before it acts (a copy-and-swap, a statement that must run only while a
+ * table still has its old shape). Like a statement, it must be safe to run again after a crash
+ * at any point and while another processor runs it too.
+ */
+export interface MigrationStep {
+  /** What it does, for logs and docs. */
+  describe: string;
+  run: (ctx: MigrationContext) => Promise<void>;
+}
+
 export interface Migration {
   version: number;
   name: string;
   /** Statements, each idempotent (IF NOT EXISTS), run in order. `{db}` is the database. */
-  statements: string[];
+  statements: readonly string[];
+  /** Run after the statements, in order: plain statements again, or steps that look first. */
+  steps?: readonly (string | MigrationStep)[];
 }
+
+const UTC_MS = "DateTime64(3, 'UTC')";
+
+/** events in its current shape (migration 4): migration 1's table, millisecond timestamps. */
+const createEvents = (name: string) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
+        project_id String,
+        message_id String,
+        type String,
+        event String,
+        anonymous_id String,
+        user_id String,
+        session_id String,
+        timestamp ${UTC_MS},
+        sent_at ${UTC_MS},
+        received_at ${UTC_MS},
+        session_channel String,
+        session_source String,
+        session_medium String,
+        session_campaign String,
+        session_term String,
+        session_content String,
+        session_click_id_type String,
+        session_referrer_host String,
+        first_channel String,
+        first_source String,
+        first_medium String,
+        first_campaign String,
+        first_term String,
+        first_content String,
+        first_click_id_type String,
+        first_referrer_host String,
+        page_url String,
+        page_path String,
+        page_title String,
+        page_referrer String,
+        referrer_host String,
+        revenue Float64,
+        currency String,
+        order_id String,
+        browser String,
+        browser_version String,
+        os String,
+        device_type String,
+        locale String,
+        ip String,
+        is_bot UInt8,
+        library String,
+        properties String,
+        traits String
+      ) ENGINE = ReplacingMergeTree()
+      PARTITION BY toYYYYMM(timestamp)
+      ORDER BY (project_id, anonymous_id, timestamp, message_id)`;
+
+/** journey_days in its current shape (migration 4): migration 3's rollup, millisecond states. */
+const createJourneyDays = (name: string) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
+        project_id String,
+        day Date,
+        device UInt64,
+        is_bot UInt8,
+        device_type String,
+        type String,
+        track_event String,
+        first_at AggregateFunction(min, ${UTC_MS}),
+        entry_touch AggregateFunction(argMin, UInt64, ${UTC_MS}),
+        page_sessions AggregateFunction(groupArray, UInt64),
+        page_times AggregateFunction(groupArray, UInt32),
+        page_messages AggregateFunction(groupArray, UInt64)
+      ) ENGINE = AggregatingMergeTree()
+      PARTITION BY toYYYYMM(day)
+      ORDER BY (project_id, day, device, is_bot, device_type, type, track_event)`;
+
+const TIMESTAMP_COLUMNS = new Set<string>(['timestamp', 'sent_at', 'received_at']);
+
+const EVENTS_REBUILD: TableRebuild = {
+  table: TABLES.events,
+  create: createEvents,
+  done: { column: 'timestamp', type: UTC_MS },
+  copy: {
+    columns: EVENT_COLUMNS,
+    // The processor wrote UTC wall-clock text into the old DateTime columns, which the server
+    // read in its own time zone; reading that text back as UTC gives the instant meant, on a
+    // server in any time zone (on a UTC server it is the same instant either way).
+    select: EVENT_COLUMNS.map((c) =>
+      TIMESTAMP_COLUMNS.has(c) ? `toDateTime64(toString(${c}), 3, 'UTC') AS ${c}` : c,
+    ),
+  },
+};
+
+// Derived from events: rebuilt by the backfill below, so old copies are dropped unread.
+const JOURNEY_DAYS_REBUILD: TableRebuild = {
+  table: TABLES.journeyDays,
+  create: createJourneyDays,
+  done: { column: 'first_at', type: `AggregateFunction(min, ${UTC_MS})` },
+};
+
+const VIEWS_READING_EVENTS = [`${TABLES.journeyDays}_mv`, `${TABLES.entryTouches}_mv`];
 
 /**
  * The schema's history, append-only: a shipped migration is never edited, a change is a new
- * version. Every statement must run on ClickHouse 18.16 and on current releases.
+ * version. Migrations 1–3 were written for ClickHouse 18.16; from 4 on, statements target
+ * current releases (24.8 LTS and later).
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -186,26 +299,88 @@ export const MIGRATIONS: readonly Migration[] = [
       `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
     ],
   },
+  {
+    version: 4,
+    name: 'millisecond timestamps',
+    statements: [],
+    // events.timestamp is in the partition and sorting keys, so ALTER cannot change its type:
+    // events is copied into a new table and swapped (rebuild.ts). The rollup's states take the
+    // new type too — minState / argMinState of a DateTime64(3) column are states over
+    // DateTime64(3), and keeping DateTime states would need a cast in the views that migration
+    // 3's backfill statements do not have (they must stay valid: a replayed backfill is how a
+    // rollup is repaired), and would lose the sub-second order of entry touches. page_times
+    // stays whole seconds (UInt32): the queries compare it with other epoch seconds.
+    //
+    // The views reading events are dropped before the swaps (a view follows a renamed source
+    // table by its UUID, so it would keep feeding from the old one) and created again after;
+    // then both rollups are backfilled from events. Events inserted while no view exists are in
+    // events by then, so the backfill has them: none escapes the rollup. An event in both the
+    // view and the backfill is harmless (migration 3's comment). Readers see a partial events
+    // table while it is copied and a partial rollup while it is backfilled.
+    steps: [
+      {
+        describe: 'drop the views reading events, while events or journey_days has its old shape',
+        run: async (ctx) => {
+          const done =
+            (await isRebuilt(ctx, EVENTS_REBUILD)) && (await isRebuilt(ctx, JOURNEY_DAYS_REBUILD));
+          if (done) return;
+          for (const view of VIEWS_READING_EVENTS) {
+            await ctx.command(`DROP VIEW IF EXISTS {db}.${view}`);
+          }
+        },
+      },
+      {
+        describe: 'copy events into millisecond timestamps and swap',
+        run: (ctx) => rebuildTable(ctx, EVENTS_REBUILD),
+      },
+      {
+        describe: 'swap journey_days for millisecond states',
+        run: (ctx) => rebuildTable(ctx, JOURNEY_DAYS_REBUILD),
+      },
+      // Not in any key: ALTER rewrites the column in place (a no-op once done).
+      `ALTER TABLE {db}.${TABLES.identities} MODIFY COLUMN timestamp ${UTC_MS}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.journeyDays}_mv TO {db}.${TABLES.journeyDays}
+      AS ${JOURNEY_DAYS_SELECT}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.entryTouches}_mv TO {db}.${TABLES.entryTouches}
+      AS ${ENTRY_TOUCHES_SELECT}`,
+      `INSERT INTO {db}.${TABLES.journeyDays} ${JOURNEY_DAYS_SELECT}
+      SETTINGS max_bytes_before_external_group_by = 1000000000`,
+      `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
+    ],
+  },
 ];
+
+export interface MigrateOptions {
+  /** Render DDL `ON CLUSTER` this cluster, with Replicated engines (render.ts). */
+  cluster?: string;
+  /** Stop after this version (tests build older schemas with it); all by default. */
+  until?: number;
+}
 
 /**
  * Applies pending migrations in order and records each in the migrations table. Safe when
- * several processors start at once: every statement is idempotent, and the migrations table
- * collapses duplicate records of a version.
+ * several processors start at once, and after a crash at any statement: every statement is
+ * idempotent, every step looks before it acts, and the migrations table collapses duplicate
+ * records of a version.
  */
-export async function migrate(client: ClickHouseClient, database: string): Promise<number[]> {
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${database}.${TABLES.migrations} (
-      version UInt32, name String, applied_at DateTime DEFAULT now()
-    ) ENGINE = ReplacingMergeTree() ORDER BY version`,
-  });
+export async function migrate(
+  client: ClickHouseClient,
+  database: string,
+  options: MigrateOptions = {},
+): Promise<number[]> {
+  assertIdentifier(database, 'database');
+  const target = { database, ...(options.cluster ? { cluster: options.cluster } : {}) };
+  const ctx = migrationContext(client, target);
+  await ctx.command('CREATE DATABASE IF NOT EXISTS {db}');
+  await ctx.command(MIGRATIONS_TABLE);
   const applied = new Set(await appliedVersions(client, database));
   const ran: number[] = [];
   for (const migration of MIGRATIONS) {
+    if (options.until !== undefined && migration.version > options.until) break;
     if (applied.has(migration.version)) continue;
-    for (const statement of migration.statements) {
-      await client.command({ query: statement.replaceAll('{db}', database) });
+    for (const step of [...migration.statements, ...(migration.steps ?? [])]) {
+      if (typeof step === 'string') await ctx.command(step);
+      else await step.run(ctx);
     }
     await client.insert({
       table: `${database}.${TABLES.migrations}`,
@@ -215,6 +390,22 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
     ran.push(migration.version);
   }
   return ran;
+}
+
+const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS {db}.${TABLES.migrations} (
+      version UInt32, name String, applied_at DateTime DEFAULT now()
+    ) ENGINE = ReplacingMergeTree() ORDER BY version`;
+
+/** Every plain statement of every migration as it would run on `target` (for docs and tests). */
+export function renderedStatements(target: { database: string; cluster?: string }): string[] {
+  return [
+    'CREATE DATABASE IF NOT EXISTS {db}',
+    MIGRATIONS_TABLE,
+    ...MIGRATIONS.flatMap((m) => [
+      ...m.statements,
+      ...(m.steps ?? []).filter((s): s is string => typeof s === 'string'),
+    ]),
+  ].map((statement) => renderStatement(statement, target));
 }
 
 export async function appliedVersions(

@@ -39,7 +39,7 @@ describe('migrations', () => {
   });
 });
 
-describe('the journey rollup (migration 3)', () => {
+describe('the journey rollup (migrations 3 and 4)', () => {
   const older = uniqueDatabase('schema_rollup');
   const page = (messageId: string, timestamp: string) => ({
     project_id: 'p',
@@ -52,24 +52,20 @@ describe('the journey rollup (migration 3)', () => {
 
   beforeAll(async () => {
     // A database from before the rollup: migrations 1 and 2 only, with events already stored.
-    await clickhouse.command({ query: `CREATE DATABASE IF NOT EXISTS ${older}` });
-    for (const m of MIGRATIONS.filter((m) => m.version < 3)) {
-      for (const statement of m.statements) {
-        await clickhouse.command({ query: statement.replaceAll('{db}', older) });
-      }
-    }
+    expect(await migrate(clickhouse, older, { until: 2 })).toEqual([1, 2]);
     await clickhouse.insert({
       table: `${older}.${TABLES.events}`,
       values: [page('p1', '2026-11-02 10:00:00'), page('p2', '2026-11-02 10:01:00')],
       format: 'JSONEachRow',
     });
     await migrate(clickhouse, older);
-    // After the migration, the view: a retry of p2 a second later and a track event.
+    // After the migrations, the view: a retry of p2 a second later and a track event, with
+    // milliseconds (migration 4).
     await clickhouse.insert({
       table: `${older}.${TABLES.events}`,
       values: [
-        page('p2', '2026-11-02 10:01:01'),
-        { ...page('t1', '2026-11-02 10:02:00'), type: 'track', event: 'signed_up' },
+        page('p2', '2026-11-02 10:01:01.250'),
+        { ...page('t1', '2026-11-02 10:02:00.125'), type: 'track', event: 'signed_up' },
       ],
       format: 'JSONEachRow',
     });
@@ -90,11 +86,16 @@ describe('the journey rollup (migration 3)', () => {
       {
         type: 'page',
         track_event: '',
-        first_at: '2026-11-02 10:00:00',
+        first_at: '2026-11-02 10:00:00.000',
         // Each copy is kept with its message hash; readers keep the earliest copy per message.
         pages: expect.stringMatching(/^\[\d+,\d+,\d+\]$/),
       },
-      { type: 'track', track_event: 'signed_up', first_at: '2026-11-02 10:02:00', pages: '[]' },
+      {
+        type: 'track',
+        track_event: 'signed_up',
+        first_at: '2026-11-02 10:02:00.125',
+        pages: '[]',
+      },
     ]);
     const pages = String(kinds[0]?.pages).slice(1, -1).split(',').sort();
     expect(pages).toEqual([hashes?.p1, hashes?.p2, hashes?.p2].sort());
