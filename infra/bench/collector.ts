@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { median } from '../src/bench/stats.js';
 import { repoRoot } from '../src/config.js';
 import { eventually, freePort } from '../src/test/processes.js';
+import { cpuMeter, microsPerEvent } from './cpu.js';
 import { runLoad } from './load.js';
 import { batchBody } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
@@ -16,7 +17,11 @@ import { startCollector } from './services.js';
 const BATCH_SIZES = [1, 20, 100] as const;
 const CONNECTIONS = 32;
 
-async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startBare(): Promise<{
+  url: string;
+  pid: number | undefined;
+  stop: () => Promise<void>;
+}> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -31,11 +36,16 @@ async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+function definedOnly(values: (number | undefined)[]): number[] {
+  return values.filter((v): v is number => v !== undefined);
 }
 
 export async function benchCollector(ctx: BenchContext): Promise<BenchRow[]> {
@@ -52,18 +62,27 @@ export async function benchCollector(ctx: BenchContext): Promise<BenchRow[]> {
       // Warm both (JIT, Kafka connections, topic metadata); not measured.
       await runLoad(url(bare.url), bodies, 1, CONNECTIONS);
       await runLoad(url(collector.url), bodies, 1, CONNECTIONS);
-      const bareRuns: { rate: number; p50: number; p99: number }[] = [];
+      const bareRuns: { rate: number; p50: number; p99: number; cpu: number | undefined }[] = [];
       const fullRuns: typeof bareRuns = [];
       let failures = 0;
       for (let run = 0; run < ctx.runs; run++) {
+        const bareCpu = cpuMeter({ bare: bare.pid });
         const b = await runLoad(url(bare.url), bodies, seconds, CONNECTIONS);
+        const bareUsed = bareCpu.read().bare;
+        const fullCpu = cpuMeter({ collector: collector.child.pid });
         const f = await runLoad(url(collector.url), bodies, seconds, CONNECTIONS);
+        const fullUsed = fullCpu.read().collector;
         failures += f.non2xx + f.errors;
-        bareRuns.push({ rate: b.okPerSecond * size, p50: b.p50Ms, p99: b.p99Ms });
-        fullRuns.push({ rate: f.okPerSecond * size, p50: f.p50Ms, p99: f.p99Ms });
+        const cpu = {
+          bare: microsPerEvent(bareUsed, b.ok * size),
+          full: microsPerEvent(fullUsed, f.ok * size),
+        };
+        bareRuns.push({ rate: b.okPerSecond * size, p50: b.p50Ms, p99: b.p99Ms, cpu: cpu.bare });
+        fullRuns.push({ rate: f.okPerSecond * size, p50: f.p50Ms, p99: f.p99Ms, cpu: cpu.full });
         ctx.log(
           `collector batch=${size} run ${run + 1}: bare ${Math.round(b.okPerSecond * size)} ev/s, ` +
-            `collector ${Math.round(f.okPerSecond * size)} ev/s (${f.non2xx} non-2xx, ${f.errors} errors)`,
+            `collector ${Math.round(f.okPerSecond * size)} ev/s (${f.non2xx} non-2xx, ${f.errors} errors); ` +
+            `CPU per event: bare ${cpu.bare?.toFixed(1) ?? '?'} µs, collector ${cpu.full?.toFixed(1) ?? '?'} µs`,
         );
       }
       const rate = median(fullRuns.map((r) => r.rate));
@@ -85,6 +104,19 @@ export async function benchCollector(ctx: BenchContext): Promise<BenchRow[]> {
         ...target,
         runs: fullRuns.map((r) => r.rate),
       });
+      const fullCpus = definedOnly(fullRuns.map((r) => r.cpu));
+      const bareCpus = definedOnly(bareRuns.map((r) => r.cpu));
+      if (fullCpus.length > 0 && bareCpus.length > 0) {
+        rows.push({
+          bench: 'Collector ingest',
+          measure: `batch ${size}: CPU per event (collector process, /proc)`,
+          value: median(fullCpus),
+          unit: 'µs/event',
+          baseline: { name: 'bare Fastify route', value: median(bareCpus) },
+          ratio: median(fullCpus) / median(bareCpus),
+          runs: fullCpus,
+        });
+      }
       for (const p of ['p50', 'p99'] as const) {
         rows.push({
           bench: 'Collector ingest',

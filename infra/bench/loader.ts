@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { median } from '../src/bench/stats.js';
+import { cpuMeter, microsPerEvent } from './cpu.js';
 import { settleMerges } from './merges.js';
 import { RESULTS_DIR } from './report.js';
 import type { BenchContext, BenchRow } from './report-types.js';
@@ -36,22 +37,38 @@ async function count(ch: ClickHouseClient, database: string): Promise<number> {
   }
 }
 
+interface LoadTiming {
+  rate: number;
+  /** CPU µs per event of the processor and ClickHouse processes over the timed window. */
+  processorCpu: number | undefined;
+  clickhouseCpu: number | undefined;
+}
+
 async function timeProcessorLoad(
   ctx: BenchContext,
   ch: ClickHouseClient,
   topic: string,
   database: string,
   total: number,
-): Promise<number> {
+): Promise<LoadTiming> {
   const processor = await startProcessor(ctx, topic, database, `${database}_group`);
   try {
     const deadline = Date.now() + (ctx.quick ? 120_000 : 600_000);
-    let first: { at: number; rows: number } | undefined;
+    let first: { at: number; rows: number; cpu: ReturnType<typeof meter> } | undefined;
+    const meter = () => cpuMeter({ processor: processor.child.pid, clickhouse: ctx.clickhousePid });
     for (;;) {
       const rows = await count(ch, database);
       const now = performance.now();
-      if (rows > 0 && !first) first = { at: now, rows };
-      if (rows >= total && first) return (rows - first.rows) / ((now - first.at) / 1000);
+      if (rows > 0 && !first) first = { at: now, rows, cpu: meter() };
+      if (rows >= total && first) {
+        const used = first.cpu.read();
+        const loaded = rows - first.rows;
+        return {
+          rate: loaded / ((now - first.at) / 1000),
+          processorCpu: microsPerEvent(used.processor, loaded),
+          clickhouseCpu: microsPerEvent(used.clickhouse, loaded),
+        };
+      }
       if (Date.now() > deadline)
         throw new Error(`processor loaded ${rows} of ${total} rows in time`);
       if (processor.child.exitCode !== null)
@@ -116,18 +133,24 @@ async function timeRawInsert(
   database: string,
   file: string,
   schema: 'full' | 'bare',
-): Promise<{ rate: number; command: string }> {
+): Promise<{ rate: number; command: string; clickhouseCpu: number | undefined }> {
   if (schema === 'full') await copySchema(ch, source, database);
   else {
     await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
     await ch.command({ query: `CREATE TABLE ${database}.events AS ${source}.events` });
   }
   const query = `INSERT INTO ${database}.events FORMAT JSONEachRow`;
+  const cpu = cpuMeter({ clickhouse: ctx.clickhousePid });
   const started = performance.now();
   await postInsert(ctx.clickhouseUrl, query, file);
   const seconds = (performance.now() - started) / 1000;
+  const used = cpu.read().clickhouse;
   const rows = await count(ch, database);
-  return { rate: rows / seconds, command: 'HTTP POST INSERT … FORMAT JSONEachRow' };
+  return {
+    rate: rows / seconds,
+    command: 'HTTP POST INSERT … FORMAT JSONEachRow',
+    clickhouseCpu: microsPerEvent(used, rows),
+  };
 }
 
 export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
@@ -147,6 +170,9 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
     ctx.log(`loader: ${total} events in ${topic}`);
     const processorRates: number[] = [];
     const rawRates: number[] = [];
+    const processorCpus: number[] = [];
+    const clickhouseCpus: number[] = [];
+    const rawClickhouseCpus: number[] = [];
     let rawCommand = '';
     // Each timing starts once the merges after the previous load are over, so no run pays for
     // the one before it.
@@ -154,7 +180,10 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
     for (let i = 0; i < ctx.runs; i++) {
       const db = `${ctx.runId}_load${i}`;
       await settled();
-      processorRates.push(await timeProcessorLoad(ctx, ch, topic, db, total));
+      const load = await timeProcessorLoad(ctx, ch, topic, db, total);
+      processorRates.push(load.rate);
+      if (load.processorCpu !== undefined) processorCpus.push(load.processorCpu);
+      if (load.clickhouseCpu !== undefined) clickhouseCpus.push(load.clickhouseCpu);
       if (i === 0) {
         const rs = await ch.query({ query: `SELECT * FROM ${db}.events`, format: 'JSONEachRow' });
         await pipeline(
@@ -170,9 +199,11 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
       await settled();
       const bare = await timeRawInsert(ctx, ch, db, `${ctx.runId}_bare${i}`, file, 'bare');
       rawRates.push(raw.rate);
+      if (raw.clickhouseCpu !== undefined) rawClickhouseCpus.push(raw.clickhouseCpu);
       rawCommand = raw.command;
+      const us = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(1));
       ctx.log(
-        `loader run ${i + 1}: processor ${Math.round(processorRates[i] ?? 0)} rows/s, raw insert ${Math.round(raw.rate)} rows/s (events table alone, without the rollup views: ${Math.round(bare.rate)} rows/s)`,
+        `loader run ${i + 1}: processor ${Math.round(load.rate)} rows/s (CPU per event: processor ${us(load.processorCpu)} µs, ClickHouse ${us(load.clickhouseCpu)} µs), raw insert ${Math.round(raw.rate)} rows/s (ClickHouse ${us(raw.clickhouseCpu)} µs per row; events table alone, without the rollup views: ${Math.round(bare.rate)} rows/s)`,
       );
     }
     const rate = median(processorRates);
@@ -189,6 +220,33 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
         met: rate >= 100_000 && rate / ceiling >= 0.5,
         runs: processorRates,
       },
+      ...(processorCpus.length > 0
+        ? [
+            {
+              bench: 'Loader',
+              measure: 'CPU per event (processor process, /proc)',
+              value: median(processorCpus),
+              unit: 'µs/event',
+              runs: processorCpus,
+            },
+          ]
+        : []),
+      ...(clickhouseCpus.length > 0 && rawClickhouseCpus.length > 0
+        ? [
+            {
+              bench: 'Loader',
+              measure: 'CPU per event (ClickHouse process, /proc, while the processor loads)',
+              value: median(clickhouseCpus),
+              unit: 'µs/event',
+              baseline: {
+                name: 'the raw insert of the same rows',
+                value: median(rawClickhouseCpus),
+              },
+              ratio: median(clickhouseCpus) / median(rawClickhouseCpus),
+              runs: clickhouseCpus,
+            },
+          ]
+        : []),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

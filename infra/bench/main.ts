@@ -9,7 +9,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BENCHES, type BenchName, parseBenchArgs, USAGE, UsageError } from '../src/bench/args.js';
+import { clickhousePaths } from '../src/clickhouse.js';
 import { loadStackConfig } from '../src/config.js';
+import { runningPid } from '../src/process.js';
 import { benchCollector } from './collector.js';
 import { benchFreshness } from './freshness.js';
 import { benchKafkaClients } from './kafka-clients.js';
@@ -50,6 +52,9 @@ async function main(): Promise<number> {
     runs: args.runs,
     kafkaBrokers: (process.env.KAFKA_BROKERS ?? `127.0.0.1:${stack.kafkaPort}`).split(','),
     clickhouseUrl: process.env.CLICKHOUSE_URL ?? `http://127.0.0.1:${stack.clickhouseHttpPort}`,
+    clickhousePid: process.env.CLICKHOUSE_URL
+      ? undefined
+      : runningPid(clickhousePaths(stack).pidFile),
     runId: `wmb_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`,
     log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   };

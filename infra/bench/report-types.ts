@@ -19,6 +19,8 @@ export interface BenchContext {
   runs: number;
   kafkaBrokers: string[];
   clickhouseUrl: string;
+  /** The local stack's ClickHouse process, for its CPU per event; undefined when external. */
+  clickhousePid: number | undefined;
   /** Unique per bench run (`wmb_<time>_<random>`), prefixes every topic and database created. */
   runId: string;
   log: (line: string) => void;

@@ -15,6 +15,7 @@ function fmt(value: number, unit: string): string {
     return `${Math.round(value).toLocaleString('en-US')} ${unit}`;
   if (unit === 'ms')
     return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} ms`;
+  if (unit === 'µs/event') return `${value < 10 ? value.toFixed(1) : Math.round(value)} µs/event`;
   if (unit === 'B') return `${Math.round(value).toLocaleString('en-US')} B`;
   return `${value} ${unit}`;
 }
