@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { clickHouseClientOptions } from './clickhouse/client.js';
 import { ConfigError, DEFAULT_DEAD_LETTER_TOPIC, loadProcessorConfig } from './config.js';
 
 describe('loadProcessorConfig', () => {
@@ -49,5 +50,50 @@ describe('loadProcessorConfig', () => {
       'a:1',
       'b:2',
     ]);
+  });
+
+  it('reaches the local ClickHouse by default, as user default without a password', () => {
+    const { clickhouse } = loadProcessorConfig({});
+    expect(clickhouse).toEqual({
+      url: 'http://127.0.0.1:8123',
+      username: 'default',
+      password: '',
+      database: 'waymark',
+      requestTimeoutMs: 30_000,
+    });
+    expect(Object.isFrozen(clickhouse)).toBe(true);
+  });
+
+  it('takes a TLS server with credentials, a database and a cluster, and hands them to the client', () => {
+    const { clickhouse } = loadProcessorConfig({
+      CLICKHOUSE_URL: 'https://abc.eu-west-1.aws.clickhouse.cloud:8443',
+      CLICKHOUSE_USER: 'waymark_loader',
+      CLICKHOUSE_PASSWORD: 's3cret: with spaces',
+      CLICKHOUSE_DATABASE: 'analytics',
+      CLICKHOUSE_CLUSTER: 'main',
+      CLICKHOUSE_REQUEST_TIMEOUT_MS: '60000',
+    });
+    expect(clickhouse).toMatchObject({ database: 'analytics', cluster: 'main' });
+    expect(clickHouseClientOptions(clickhouse)).toMatchObject({
+      url: 'https://abc.eu-west-1.aws.clickhouse.cloud:8443',
+      username: 'waymark_loader',
+      password: 's3cret: with spaces',
+      request_timeout: 60_000,
+    });
+    // No default database on the client: the migrations create it.
+    expect(clickHouseClientOptions(clickhouse)).not.toHaveProperty('database');
+  });
+
+  it('refuses a ClickHouse URL that is not http(s), an empty user and a bad cluster name', () => {
+    const load = () =>
+      loadProcessorConfig({
+        CLICKHOUSE_URL: 'tcp://127.0.0.1:9000',
+        CLICKHOUSE_USER: '',
+        CLICKHOUSE_CLUSTER: 'main; DROP',
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(
+      /CLICKHOUSE_URL: an http:\/\/ or https:\/\/ URL.*CLICKHOUSE_USER.*CLICKHOUSE_CLUSTER/,
+    );
   });
 });

@@ -22,11 +22,22 @@ const envSchema = z.object({
   // How long the group waits for a silent member (a crashed one) before handing its partitions
   // to the others. The broker's floor is group.min.session.timeout.ms (6 s by default).
   KAFKA_SESSION_TIMEOUT_MS: int(1000, 600_000, 30_000),
-  CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
+  // http:// or https:// (TLS: ClickHouse Cloud, or a server with an https_port), as the
+  // dashboards service takes it.
+  CLICKHOUSE_URL: z
+    .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+    .default('http://127.0.0.1:8123'),
+  CLICKHOUSE_USER: z.string().min(1).default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
     .default('waymark'),
+  // Set for a cluster: migrations run ON CLUSTER with Replicated engines (processor README).
+  CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
+    .optional(),
   CLICKHOUSE_REQUEST_TIMEOUT_MS: int(1000, 600_000, 30_000),
   // 20000 rows or 500 ms, whichever comes first: one insert per half second at most under low
   // load keeps end-to-end freshness well under 2 s and ClickHouse parts few and large.
@@ -57,7 +68,11 @@ export interface ProcessorConfig {
   };
   readonly clickhouse: {
     readonly url: string;
+    readonly username: string;
+    readonly password: string;
     readonly database: string;
+    /** Absent for a single server. */
+    readonly cluster?: string;
     readonly requestTimeoutMs: number;
   };
   readonly batch: {
@@ -100,7 +115,10 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
     }),
     clickhouse: Object.freeze({
       url: e.CLICKHOUSE_URL,
+      username: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
+      ...(e.CLICKHOUSE_CLUSTER ? { cluster: e.CLICKHOUSE_CLUSTER } : {}),
       requestTimeoutMs: e.CLICKHOUSE_REQUEST_TIMEOUT_MS,
     }),
     batch: Object.freeze({

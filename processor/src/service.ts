@@ -1,8 +1,9 @@
-import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { ensureTopics } from '@waymark/collector/topics';
 import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createBatchLoader } from './batch-loader.js';
+import { createClickHouseClient } from './clickhouse/client.js';
 import { clickHouseErrorCode, errorMessage } from './clickhouse/errors.js';
 import { Coalescer } from './coalescer.js';
 import type { ProcessorConfig } from './config.js';
@@ -14,7 +15,7 @@ import { kafkaLogCreator } from './kafka/logger.js';
 import { createMetrics } from './metrics.js';
 import { createPreparer, type Preparer } from './prepare-pool.js';
 import { retryUntilDone } from './retry.js';
-import { migrate } from './schema/migrations.js';
+import { MigrationError, migrate } from './schema/migrations.js';
 import type { WorkItem } from './work.js';
 
 export interface RunningProcessor {
@@ -36,8 +37,9 @@ const LAG_INTERVAL_MS = 5000;
 // prepared while one runs, little enough to bound memory and what a crash replays.
 const PENDING_BATCHES = 3;
 
-/** ClickHouse answered with an error (a bad migration): retrying cannot help. */
-const isUnreachable = (err: unknown) => clickHouseErrorCode(err) === undefined;
+/** ClickHouse answered with an error, or a migration cannot run as configured: retrying cannot help. */
+const isUnreachable = (err: unknown) =>
+  !(err instanceof MigrationError) && clickHouseErrorCode(err) === undefined;
 
 /** Starts the HTTP endpoints, applies migrations, then loads Kafka into ClickHouse. */
 export async function startProcessor(
@@ -51,12 +53,7 @@ export async function startProcessor(
   log.info({ url }, 'health and metrics listening');
 
   const shutdown = new AbortController();
-  const clickhouse: ClickHouseClient = createClient({
-    url: config.clickhouse.url,
-    request_timeout: config.clickhouse.requestTimeoutMs,
-    // Failures are logged once here, with context, instead of by the client on every retry.
-    log: { level: ClickHouseLogLevel.OFF },
-  });
+  const clickhouse: ClickHouseClient = createClickHouseClient(config.clickhouse);
   let consumer: Consumer | undefined;
   let drain: StartedConsumer['drain'] | undefined;
   let producer: Producer | undefined;
@@ -88,16 +85,20 @@ export async function startProcessor(
   };
 
   // ClickHouse may still be starting: wait for it rather than crash-loop.
-  const ran = await retryUntilDone(() => migrate(clickhouse, config.clickhouse.database), {
-    policy: config.retry,
-    signal: shutdown.signal,
-    isRetryable: isUnreachable,
-    onRetry: (err, attempt, delayMs) =>
-      log.warn(
-        { attempt, delayMs, err: errorMessage(err) },
-        'ClickHouse unreachable, migrations wait',
-      ),
-  });
+  const { database, cluster } = config.clickhouse;
+  const ran = await retryUntilDone(
+    () => migrate(clickhouse, database, cluster ? { cluster } : {}),
+    {
+      policy: config.retry,
+      signal: shutdown.signal,
+      isRetryable: isUnreachable,
+      onRetry: (err, attempt, delayMs) =>
+        log.warn(
+          { attempt, delayMs, err: errorMessage(err) },
+          'ClickHouse unreachable, migrations wait',
+        ),
+    },
+  );
   log.info({ applied: ran, database: config.clickhouse.database }, 'schema up to date');
 
   const kafka = new Kafka({

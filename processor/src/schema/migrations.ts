@@ -371,6 +371,7 @@ export async function migrate(
   assertIdentifier(database, 'database');
   const target = { database, ...(options.cluster ? { cluster: options.cluster } : {}) };
   const ctx = migrationContext(client, target);
+  if (target.cluster) await assertOneShard(ctx, target.cluster);
   await ctx.command('CREATE DATABASE IF NOT EXISTS {db}');
   await ctx.command(MIGRATIONS_TABLE);
   const applied = new Set(await appliedVersions(client, database));
@@ -390,6 +391,30 @@ export async function migrate(
     ran.push(migration.version);
   }
   return ran;
+}
+
+/** A migration cannot proceed on this server as configured: retrying will not help. */
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/**
+ * The copy-and-swap migrations copy on the server they talk to, which holds one shard's rows:
+ * on a cluster of several shards they run once per shard (processor README), never across all.
+ */
+async function assertOneShard(ctx: MigrationContext, cluster: string): Promise<void> {
+  const [found] = await ctx.rows<{ shards: number | string }>(
+    'SELECT uniqExact(shard_num) AS shards FROM system.clusters WHERE cluster = {cluster:String}',
+    { cluster },
+  );
+  const shards = Number(found?.shards ?? 0);
+  if (shards === 0)
+    throw new MigrationError(`CLICKHOUSE_CLUSTER: the server knows no cluster "${cluster}"`);
+  if (shards > 1) {
+    throw new MigrationError(
+      `CLICKHOUSE_CLUSTER: cluster "${cluster}" has ${shards} shards; migrations copy one shard's rows, so run them once per shard with a cluster of that shard's replicas (processor README, "A cluster")`,
+    );
+  }
 }
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS {db}.${TABLES.migrations} (

@@ -89,6 +89,15 @@ async function copyParts(
   const [{ started } = { started: '' }] = await ctx.rows<{ started: string }>(
     'SELECT toString(now64(3)) AS started',
   );
+  const { cluster } = ctx.target;
+  // On a cluster, parts inserted on another replica reach this one asynchronously: wait for
+  // them before listing (and look for inserts still running on every replica).
+  const syncReplica = async () => {
+    if (cluster) await ctx.command(`SYSTEM SYNC REPLICA {db}.${from}`);
+  };
+  const processes = cluster
+    ? `clusterAllReplicas(${cluster}, system.processes)`
+    : 'system.processes';
   const copied = new Set<string>();
   const copyNewParts = async (): Promise<boolean> => {
     const parts = await ctx.rows<{ name: string }>(
@@ -107,10 +116,11 @@ async function copyParts(
     for (const name of todo) copied.add(name);
     return true;
   };
+  await syncReplica();
   for (let pass = 0; pass < 20 && (await copyNewParts()); pass++);
   for (let waited = 0; waited < 600; waited++) {
     const [{ running } = { running: 0 }] = await ctx.rows<{ running: number }>(
-      `SELECT count() AS running FROM system.processes
+      `SELECT count() AS running FROM ${processes}
        WHERE query_kind = 'Insert' AND position(query, {db:String}) > 0
          AND elapsed > dateDiff('millisecond', toDateTime64({started:String}, 3), now64(3)) / 1000`,
       { db: ctx.target.database, started },
@@ -118,6 +128,7 @@ async function copyParts(
     if (Number(running) === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  await syncReplica();
   await copyNewParts();
 }
 

@@ -23,6 +23,17 @@ describe('migrations', () => {
     expect(await migrate(clickhouse, database)).toEqual([]);
   });
 
+  it('refuse a cluster the server does not know, before any statement', async () => {
+    const db = uniqueDatabase('schema_cluster');
+    await expect(migrate(clickhouse, db, { cluster: 'no_such_cluster' })).rejects.toThrow(
+      /knows no cluster "no_such_cluster"/,
+    );
+    const [found] = await rows<{ n: string }>(
+      `SELECT count() AS n FROM system.databases WHERE name = '${db}'`,
+    );
+    expect(Number(found?.n)).toBe(0);
+  });
+
   it('create exactly the columns of the contract, with the chosen engine and keys', async () => {
     const columns = await rows<{ name: string }>(
       `SELECT name FROM system.columns WHERE database = '${database}' AND table = '${TABLES.events}'`,
