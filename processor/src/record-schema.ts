@@ -10,8 +10,9 @@ import { z } from 'zod';
 import { utcSecondOf } from './instant.js';
 import { memoize } from './memo.js';
 
-// ClickHouse `DateTime` is a UInt32 of seconds: 1970-01-01 … 2106-02-07. A year cap of 2105
-// keeps every accepted instant storable on every ClickHouse version.
+// The columns are DateTime64(3) (1900 … 2299), but the rollups keep page-view seconds as UInt32
+// (1970-01-01 … 2106-02-07), and rows from before migration 4 were DateTime (the same range): a
+// year cap of 2105 keeps every accepted instant storable in every column.
 const MAX_STORABLE_MS = Date.UTC(2106, 0, 1);
 
 function isStorableMs(ms: number): boolean {

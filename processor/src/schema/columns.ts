@@ -2,7 +2,8 @@
  * The ClickHouse tables' names and columns: the one place the query layer (dashboards/) reads
  * them from. The migrations in migrations.ts create exactly these.
  *
- * Timestamps are 'YYYY-MM-DD hh:mm:ss' UTC strings: ClickHouse 18.16 has no DateTime64.
+ * Timestamps are `DateTime64(3, 'UTC')` columns (migration 4), written and read as
+ * 'YYYY-MM-DD hh:mm:ss.sss' UTC strings, so events within one second keep their order.
  * Absent strings are '' and absent numbers 0 (no Nullable: it costs space and speed in scans).
  */
 export const TABLES = {

@@ -3,8 +3,7 @@
  *
  * The events table can hold more than one row per message until (and, for client retries,
  * even after) background merges; see the comment on migration 1. Exact reads therefore
- * deduplicate at query time, by (project_id, message_id), with constructs that run on
- * ClickHouse 18.16 and on current releases:
+ * deduplicate at query time, by (project_id, message_id):
  *
  * - counting events: `uniqExact(message_id)` within a project (EXACT_EVENT_COUNT);
  * - anything else (sums, funnels, sequences): read from `dedupedEventsQuery(...)` as a subquery,
@@ -13,7 +12,8 @@
  * Not FINAL: it only collapses rows with equal sorting keys in one partition, and a retried
  * message may differ in timestamp. Copies of one message differ only in when they arrived
  * (received_at, sent_at, and timestamp by at most the retry's clock-skew jitter), so whichever
- * copy LIMIT 1 BY keeps is the event.
+ * copy LIMIT 1 BY keeps is the event. (A migration's copy-and-swap may also store a row twice
+ * for a while; the same reads make that harmless.)
  */
 import { EVENT_COLUMNS, type EventRow, TABLES } from './columns.js';
 
