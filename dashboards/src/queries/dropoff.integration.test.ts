@@ -21,7 +21,7 @@ const touch = (channel: string) => ({ first_channel: channel, session_channel: c
 /**
  * Default stage rules: awareness is any page/track; engagement a product view / sign-up or the
  * second page view of a session; transaction an order; retention an event a day after it.
- * `faq_opened` is in no rule, so it is awareness only.
+ * `faq_opened` and `tooltip_shown` are in no rule, so they are awareness only.
  */
 function events(): EventRow[] {
   const rows = [
@@ -33,12 +33,14 @@ function events(): EventRow[] {
       page('2026-11-04 09:00:00', '/about'),
       track('2026-11-04 09:05:00', 'faq_opened'),
     ]),
-    // ben (email): two single-page sessions → stops at awareness on /pricing.
+    // ben (email): two single-page sessions → stops at awareness on /pricing, which came
+    // 100 ms after a tooltip in the same second (millisecond timestamps keep that order).
     ...session({ anonymous_id: 'ben', session_id: 'ben1', ...touch('email') }, [
       page('2026-11-03 10:00:00', '/landing'),
     ]),
     ...session({ anonymous_id: 'ben', session_id: 'ben2', ...touch('email') }, [
-      page('2026-11-05 11:00:00', '/pricing'),
+      track('2026-11-05 11:00:00.100', 'tooltip_shown'),
+      page('2026-11-05 11:00:00.200', '/pricing'),
     ]),
     // cat (organic): engages at her second page view (10:02), after faq_opened (10:01);
     // then views a product and leaves → stops at engagement after product_viewed.

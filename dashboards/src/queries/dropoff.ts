@@ -71,8 +71,9 @@ ${journeys}
   )
   WHERE level >= ${level}`;
   // The last event before the cutoff, per person: kind and name from the same row (one
-  // argMax over the pair), ties in time broken by the pair so the answer is deterministic.
-  // The cutoff is in whole seconds, as the stage moments are.
+  // argMax over the pair), ordered by the stored timestamp — milliseconds on DateTime64(3),
+  // so two events in one second keep their order — and ties broken by the pair so the answer
+  // is deterministic. The cutoff is in whole seconds, as the stage moments are.
   const lastEvents = `SELECT person, any(outcome) AS person_outcome, any(person_channel) AS first_channel,
     argMax((type, label), (timestamp, type, label)) AS last
   FROM (
