@@ -83,7 +83,8 @@ export async function benchQueries(ctx: BenchContext): Promise<BenchRow[]> {
       try {
         const scan = async () => {
           const rs = await ch.query({
-            query: `SELECT count(), uniqExact(anonymous_id) FROM ${db}.events WHERE project_id = '${PROJECT_ID}'`,
+            query: `SELECT count(), uniqExact(anonymous_id) FROM ${db}.events WHERE project_id = {project:String}`,
+            query_params: { project: PROJECT_ID },
             format: 'JSONEachRow',
           });
           await rs.json();

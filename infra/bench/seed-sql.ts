@@ -27,7 +27,8 @@ function columnExpressions(people: number): Partial<Record<keyof EventRow, strin
     event: `multiIf(${step} = 7 AND ${buyer}, 'order_completed', ${step} IN (4, 5, 6, 7, 9), 'product_viewed', '/')`,
     anonymous_id: `concat('a-', toString(${person}))`,
     session_id: `concat('s-', toString(${person}), if(${step} >= 8, '-b', ''))`,
-    timestamp: `toDateTime('${SEED_RANGE.from} 00:00:00') + (${person} % 55) * 86400 + ${step} * 600 + if(${step} >= 8 AND ${buyer} AND ${person} % 2 = 0, 3 * 86400, 0)`,
+    // A UTC instant whatever the server's time zone; inserted into DateTime or DateTime64(3).
+    timestamp: `toDateTime('${SEED_RANGE.from} 00:00:00', 'UTC') + (${person} % 55) * 86400 + ${step} * 600 + if(${step} >= 8 AND ${buyer} AND ${person} % 2 = 0, 3 * 86400, 0)`,
     sent_at: 'now()',
     received_at: 'now()',
     session_channel: channel,
