@@ -13,7 +13,7 @@ import { clickhouseClient } from '../clickhouse.js';
 import { loadDashboardsConfig } from '../config.js';
 import { generateDemo, seedOptionsSchema } from '../seed/generate.js';
 import { sendEvents } from '../seed/send.js';
-import { sqlIdentifier, sqlString } from '../sql/escape.js';
+import { sqlIdentifier } from '../sql/escape.js';
 import { UsageError } from './run.js';
 
 export const SEED_USAGE = `usage: waymark seed [options]
@@ -136,7 +136,8 @@ export async function runSeedCommand(
       // Before the processor's first start the table does not exist yet: that is empty too.
       const result = await client.query({
         query: `SELECT count() AS n FROM system.tables
-                WHERE database = ${sqlString(config.clickhouse.database)} AND name = ${sqlString(TABLES.events)}`,
+                WHERE database = {database:String} AND name = {table:String}`,
+        query_params: { database: config.clickhouse.database, table: TABLES.events },
         format: 'JSONEachRow',
       });
       const [table] = await result.json<{ n: string }>();
@@ -147,7 +148,8 @@ export async function runSeedCommand(
               await (
                 await client.query({
                   query: `SELECT count() AS n FROM ${sqlIdentifier(config.clickhouse.database)}.${sqlIdentifier(TABLES.events)}
-                          WHERE project_id = ${sqlString(project.id)}`,
+                          WHERE project_id = {project:String}`,
+                  query_params: { project: project.id },
                   format: 'JSONEachRow',
                 })
               ).json<{ n: string }>()

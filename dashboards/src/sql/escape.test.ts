@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sqlIdentifier, sqlString } from './escape.js';
+import { sqlIdentifier } from './escape.js';
 
 describe('sqlIdentifier', () => {
   it('accepts plain names', () => {
@@ -11,18 +11,4 @@ describe('sqlIdentifier', () => {
       expect(() => sqlIdentifier(name)).toThrow();
     },
   );
-});
-
-describe('sqlString (the CLI seed check only)', () => {
-  it.each([
-    ['plain', "'plain'"],
-    ["it's", "'it\\'s'"],
-    ['back\\slash', "'back\\\\slash'"],
-    ["\\'; DROP TABLE events; --", "'\\\\\\'; DROP TABLE events; --'"],
-    ['line\nbreak\ttab\rcr', "'line\\nbreak\\ttab\\rcr'"],
-    ['nul\0byte', "'nul\\0byte'"],
-    ['ünïcødé ✓', "'ünïcødé ✓'"],
-  ])('escapes %j', (input, expected) => {
-    expect(sqlString(input)).toBe(expected);
-  });
 });

@@ -13,38 +13,3 @@ export function sqlIdentifier(name: string): string {
     throw new Error(`not a plain SQL identifier: ${JSON.stringify(name)}`);
   return `\`${name}\``;
 }
-
-/**
- * A ClickHouse string literal: backslash and quote escaped, control bytes spelled out.
- * Only for the CLI's seed check (cli/seed.ts), which does not bind parameters yet; the query
- * layer binds every value with SqlParams instead.
- * @deprecated bind values with `SqlParams` (params.ts).
- */
-export function sqlString(value: string): string {
-  let out = "'";
-  for (const char of value) {
-    switch (char) {
-      case '\\':
-        out += '\\\\';
-        break;
-      case "'":
-        out += "\\'";
-        break;
-      case '\0':
-        out += '\\0';
-        break;
-      case '\n':
-        out += '\\n';
-        break;
-      case '\r':
-        out += '\\r';
-        break;
-      case '\t':
-        out += '\\t';
-        break;
-      default:
-        out += char;
-    }
-  }
-  return `${out}'`;
-}
