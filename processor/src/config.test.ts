@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { clickHouseClientOptions } from './clickhouse/client.js';
+import { clickHouseClientOptions, migrationClientOptions } from './clickhouse/client.js';
 import { ConfigError, DEFAULT_DEAD_LETTER_TOPIC, loadProcessorConfig } from './config.js';
 
 describe('loadProcessorConfig', () => {
@@ -12,6 +12,11 @@ describe('loadProcessorConfig', () => {
     expect(config.batch.prepareThreads).toBe(Math.min(4, Math.max(1, availableParallelism() - 1)));
     expect(loadProcessorConfig({ PROCESSOR_PREPARE_THREADS: '0' }).batch.prepareThreads).toBe(0);
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8788 });
+    expect(config.migrateOnStart).toBe(true);
+    expect(loadProcessorConfig({ PROCESSOR_MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false);
+    expect(() => loadProcessorConfig({ PROCESSOR_MIGRATE_ON_START: 'no' })).toThrow(
+      /PROCESSOR_MIGRATE_ON_START/,
+    );
     expect(Object.isFrozen(config.kafka)).toBe(true);
   });
 
@@ -60,6 +65,7 @@ describe('loadProcessorConfig', () => {
       password: '',
       database: 'waymark',
       requestTimeoutMs: 30_000,
+      migrationTimeoutMs: 3_600_000,
     });
     expect(Object.isFrozen(clickhouse)).toBe(true);
   });
@@ -82,6 +88,14 @@ describe('loadProcessorConfig', () => {
     });
     // No default database on the client: the migrations create it.
     expect(clickHouseClientOptions(clickhouse)).not.toHaveProperty('database');
+    // Migrations: same server and user, a long timeout, progress headers to stay alive.
+    expect(migrationClientOptions(clickhouse)).toMatchObject({
+      url: 'https://abc.eu-west-1.aws.clickhouse.cloud:8443',
+      username: 'waymark_loader',
+      password: 's3cret: with spaces',
+      request_timeout: 3_600_000,
+      clickhouse_settings: { send_progress_in_http_headers: 1 },
+    });
   });
 
   it('refuses a ClickHouse URL that is not http(s), an empty user and a bad cluster name', () => {

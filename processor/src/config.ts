@@ -39,6 +39,8 @@ const envSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
     .optional(),
   CLICKHOUSE_REQUEST_TIMEOUT_MS: int(1000, 600_000, 30_000),
+  // A migration's copy or backfill reads the whole events table in one statement.
+  CLICKHOUSE_MIGRATION_TIMEOUT_MS: int(1000, 86_400_000, 3_600_000),
   // 20000 rows or 500 ms, whichever comes first: one insert per half second at most under low
   // load keeps end-to-end freshness well under 2 s and ClickHouse parts few and large.
   PROCESSOR_BATCH_ROWS: int(1, 1_000_000, 20_000),
@@ -51,6 +53,9 @@ const envSchema = z.object({
   PROCESSOR_RETRY_MIN_MS: int(10, 60_000, 200),
   PROCESSOR_RETRY_MAX_MS: int(10, 600_000, 5000),
   PROCESSOR_SHUTDOWN_MS: int(100, 600_000, 15_000),
+  // 'false' for a processor writing through Distributed tables whose local tables are
+  // migrated per shard (`main.js migrate`, README "A cluster"): it checks nothing at start.
+  PROCESSOR_MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
   PROCESSOR_HOST: z.string().min(1).default('127.0.0.1'),
   // 0 picks a free port (logged at start).
   PROCESSOR_PORT: int(0, 65535, 8788),
@@ -74,6 +79,8 @@ export interface ProcessorConfig {
     /** Absent for a single server. */
     readonly cluster?: string;
     readonly requestTimeoutMs: number;
+    /** For migration statements (copies, backfills), which can take minutes. */
+    readonly migrationTimeoutMs: number;
   };
   readonly batch: {
     readonly maxRows: number;
@@ -83,6 +90,8 @@ export interface ProcessorConfig {
   };
   readonly retry: { readonly minMs: number; readonly maxMs: number };
   readonly shutdownMs: number;
+  /** Apply pending migrations before consuming (the default). */
+  readonly migrateOnStart: boolean;
   readonly http: { readonly host: string; readonly port: number };
   readonly logLevel: string;
 }
@@ -120,6 +129,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
       database: e.CLICKHOUSE_DATABASE,
       ...(e.CLICKHOUSE_CLUSTER ? { cluster: e.CLICKHOUSE_CLUSTER } : {}),
       requestTimeoutMs: e.CLICKHOUSE_REQUEST_TIMEOUT_MS,
+      migrationTimeoutMs: e.CLICKHOUSE_MIGRATION_TIMEOUT_MS,
     }),
     batch: Object.freeze({
       maxRows: e.PROCESSOR_BATCH_ROWS,
@@ -129,6 +139,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
     }),
     retry: Object.freeze({ minMs: e.PROCESSOR_RETRY_MIN_MS, maxMs: e.PROCESSOR_RETRY_MAX_MS }),
     shutdownMs: e.PROCESSOR_SHUTDOWN_MS,
+    migrateOnStart: e.PROCESSOR_MIGRATE_ON_START === 'true',
     http: Object.freeze({ host: e.PROCESSOR_HOST, port: e.PROCESSOR_PORT }),
     logLevel: e.LOG_LEVEL,
   });

@@ -1,10 +1,31 @@
 import pino from 'pino';
-import { ConfigError, loadProcessorConfig } from './config.js';
+import { createMigrationClient } from './clickhouse/client.js';
+import { ConfigError, loadProcessorConfig, type ProcessorConfig } from './config.js';
+import { migrate } from './schema/migrations.js';
 import { type RunningProcessor, startProcessor } from './service.js';
+
+/** `main.js migrate`: apply the migrations and exit, consuming nothing (one per shard, say). */
+async function migrateOnly(config: ProcessorConfig, log: pino.Logger): Promise<void> {
+  const { database, cluster } = config.clickhouse;
+  const client = createMigrationClient(config.clickhouse);
+  try {
+    const applied = await migrate(client, database, {
+      ...(cluster ? { cluster } : {}),
+      // Long steps (a copy, a backfill) at info, the rest at debug.
+      onStep: (done) => log[done.ms >= 1000 ? 'info' : 'debug'](done, 'migration step done'),
+    });
+    log.info({ applied, database, cluster }, 'schema up to date');
+  } finally {
+    await client.close();
+  }
+}
 
 async function main(): Promise<void> {
   const config = loadProcessorConfig();
   const log = pino({ level: config.logLevel, name: 'processor' });
+  const [command] = process.argv.slice(2);
+  if (command === 'migrate') return migrateOnly(config, log);
+  if (command !== undefined) throw new ConfigError(`unknown command "${command}": try migrate`);
   let processor: RunningProcessor | undefined;
   let stopping = false;
 

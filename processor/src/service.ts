@@ -3,7 +3,7 @@ import { ensureTopics } from '@waymark/collector/topics';
 import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createBatchLoader } from './batch-loader.js';
-import { createClickHouseClient } from './clickhouse/client.js';
+import { createClickHouseClient, createMigrationClient } from './clickhouse/client.js';
 import { clickHouseErrorCode, errorMessage } from './clickhouse/errors.js';
 import { Coalescer } from './coalescer.js';
 import type { ProcessorConfig } from './config.js';
@@ -40,6 +40,39 @@ const PENDING_BATCHES = 3;
 /** ClickHouse answered with an error, or a migration cannot run as configured: retrying cannot help. */
 const isUnreachable = (err: unknown) =>
   !(err instanceof MigrationError) && clickHouseErrorCode(err) === undefined;
+
+/** Applies pending migrations, waiting (with backoff) while ClickHouse is unreachable. */
+async function migrateWhenReachable(
+  config: ProcessorConfig,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<void> {
+  const { database, cluster } = config.clickhouse;
+  const migrations = createMigrationClient(config.clickhouse);
+  try {
+    const applied = await retryUntilDone(
+      () =>
+        migrate(migrations, database, {
+          ...(cluster ? { cluster } : {}),
+          // Long steps (a copy, a backfill) at info, the rest at debug.
+          onStep: (done) => log[done.ms >= 1000 ? 'info' : 'debug'](done, 'migration step done'),
+        }),
+      {
+        policy: config.retry,
+        signal,
+        isRetryable: isUnreachable,
+        onRetry: (err, attempt, delayMs) =>
+          log.warn(
+            { attempt, delayMs, err: errorMessage(err) },
+            'ClickHouse unreachable, migrations wait',
+          ),
+      },
+    );
+    log.info({ applied, database }, 'schema up to date');
+  } finally {
+    await migrations.close();
+  }
+}
 
 /** Starts the HTTP endpoints, applies migrations, then loads Kafka into ClickHouse. */
 export async function startProcessor(
@@ -85,21 +118,7 @@ export async function startProcessor(
   };
 
   // ClickHouse may still be starting: wait for it rather than crash-loop.
-  const { database, cluster } = config.clickhouse;
-  const ran = await retryUntilDone(
-    () => migrate(clickhouse, database, cluster ? { cluster } : {}),
-    {
-      policy: config.retry,
-      signal: shutdown.signal,
-      isRetryable: isUnreachable,
-      onRetry: (err, attempt, delayMs) =>
-        log.warn(
-          { attempt, delayMs, err: errorMessage(err) },
-          'ClickHouse unreachable, migrations wait',
-        ),
-    },
-  );
-  log.info({ applied: ran, database: config.clickhouse.database }, 'schema up to date');
+  if (config.migrateOnStart) await migrateWhenReachable(config, shutdown.signal, log);
 
   const kafka = new Kafka({
     clientId: 'waymark-processor',

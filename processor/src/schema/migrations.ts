@@ -355,6 +355,8 @@ export interface MigrateOptions {
   cluster?: string;
   /** Stop after this version (tests build older schemas with it); all by default. */
   until?: number;
+  /** Told when each statement or step of a migration is done, and how long it took. */
+  onStep?: (done: { version: number; step: string; ms: number }) => void;
 }
 
 /**
@@ -380,8 +382,14 @@ export async function migrate(
     if (options.until !== undefined && migration.version > options.until) break;
     if (applied.has(migration.version)) continue;
     for (const step of [...migration.statements, ...(migration.steps ?? [])]) {
+      const started = performance.now();
       if (typeof step === 'string') await ctx.command(step);
       else await step.run(ctx);
+      options.onStep?.({
+        version: migration.version,
+        step: typeof step === 'string' ? step.replace(/\s+/g, ' ').slice(0, 80) : step.describe,
+        ms: Math.round(performance.now() - started),
+      });
     }
     await client.insert({
       table: `${database}.${TABLES.migrations}`,
