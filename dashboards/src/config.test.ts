@@ -39,6 +39,22 @@ describe('loadDashboardsConfig', () => {
     expect(attempt).toThrow(/DASHBOARDS_PORT.*CLICKHOUSE_DATABASE.*WAYMARK_STAGE_RULES/);
   });
 
+  it('takes ClickHouse over http or https only, with credentials', () => {
+    const config = loadDashboardsConfig({
+      CLICKHOUSE_URL: 'https://ch.example.internal:8443',
+      CLICKHOUSE_USER: 'waymark_reader',
+      CLICKHOUSE_PASSWORD: 's3cret',
+    });
+    expect(config.clickhouse).toMatchObject({
+      url: 'https://ch.example.internal:8443',
+      username: 'waymark_reader',
+      password: 's3cret',
+    });
+    expect(() => loadDashboardsConfig({ CLICKHOUSE_URL: 'tcp://127.0.0.1:9000' })).toThrow(
+      /CLICKHOUSE_URL: an http:\/\/ or https:\/\/ URL/,
+    );
+  });
+
   it('refuses stage rules for unknown projects and bad project lists', () => {
     expect(() => loadDashboardsConfig({ WAYMARK_STAGE_RULES: '{"nope":{}}' })).toThrow(
       /unknown projects: nope/,

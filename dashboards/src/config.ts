@@ -23,7 +23,9 @@ const json = (what: string) =>
 const envSchema = z.object({
   DASHBOARDS_HOST: z.string().min(1).default('127.0.0.1'),
   DASHBOARDS_PORT: z.coerce.number().int().min(0).max(65535).default(8789),
-  CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
+  CLICKHOUSE_URL: z
+    .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+    .default('http://127.0.0.1:8123'),
   CLICKHOUSE_DATABASE: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier')

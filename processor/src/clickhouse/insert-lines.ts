@@ -19,6 +19,10 @@ export async function insertJsonLines(
   const { stream } = await clickhouse.exec({
     query: `INSERT INTO ${table} FORMAT JSONEachRow`,
     values: Readable.from([lines.join('')], { objectMode: false }),
+    // The processor batches itself (PROCESSOR_BATCH_ROWS / PROCESSOR_BATCH_MS) and commits once
+    // this returns. Current releases buffer inserts server-side by default (async_insert=1),
+    // which would add the buffer's flush delay to every batch and parse the rows once more.
+    clickhouse_settings: { async_insert: 0 },
   });
   // An insert answers with an empty body; reading it to the end frees the socket for reuse.
   for await (const _chunk of stream);
