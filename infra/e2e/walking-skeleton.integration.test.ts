@@ -58,23 +58,23 @@ it('stores every event of a batch sent over HTTP, once', async () => {
   const rows = await eventually(
     async () => {
       const result = await clickhouse.query({
-        query: `SELECT message_id, type, event, anonymous_id, project_id, toString(timestamp) AS ts, properties
+        query: `SELECT message_id, type, event, anonymous_id, project_id, toUnixTimestamp64Milli(timestamp) AS ms, properties
                 FROM ${database}.events ORDER BY timestamp`,
         format: 'JSONEachRow',
       });
-      const found = await result.json<Record<string, string>>();
+      const found = await result.json<Record<string, string | number>>();
       return found.length >= 2 ? found : undefined;
     },
     { what: `rows in ClickHouse (processor: ${pipeline.processor.output()})` },
   );
-  expect(rows).toEqual([
+  const times = rows.map((row) => Number(row.ms));
+  expect(rows.map(({ ms: _, ...row }) => row)).toEqual([
     {
       message_id: batch[0]?.messageId,
       type: 'page',
       event: 'Home',
       anonymous_id: anonymousId,
       project_id: 'skeleton',
-      ts: '2026-11-20 10:00:00',
       properties: '{}',
     },
     {
@@ -83,10 +83,15 @@ it('stores every event of a batch sent over HTTP, once', async () => {
       event: 'order_completed',
       anonymous_id: anonymousId,
       project_id: 'skeleton',
-      ts: '2026-11-20 10:05:00',
       properties: '{"revenue":42}',
     },
   ]);
+  // Stored to the millisecond, corrected for clock skew by the request's transit time
+  // (receivedAt − sentAt, the same for the whole batch), so the gap between them is exact.
+  const skew = (times[0] ?? 0) - Date.parse('2026-11-20T10:00:00.000Z');
+  expect(skew).toBeGreaterThanOrEqual(0);
+  expect(skew).toBeLessThan(10_000);
+  expect((times[1] ?? 0) - (times[0] ?? 0)).toBe(300_000);
 });
 
 it('refuses an unknown write key without producing anything', async () => {
