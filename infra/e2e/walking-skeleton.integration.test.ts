@@ -55,10 +55,12 @@ it('stores every event of a batch sent over HTTP, once', async () => {
   expect(response.status).toBe(200);
   expect(await response.json()).toMatchObject({ success: true, accepted: 2 });
 
+  // To the second: the collector corrects clock skew (timestamp + receivedAt − sentAt), and the
+  // stored millisecond timestamp keeps the few ms between sentAt and receipt.
   const rows = await eventually(
     async () => {
       const result = await clickhouse.query({
-        query: `SELECT message_id, type, event, anonymous_id, project_id, toString(timestamp) AS ts, properties
+        query: `SELECT message_id, type, event, anonymous_id, project_id, toString(toStartOfSecond(timestamp)) AS ts, properties
                 FROM ${database}.events ORDER BY timestamp`,
         format: 'JSONEachRow',
       });
@@ -74,7 +76,7 @@ it('stores every event of a batch sent over HTTP, once', async () => {
       event: 'Home',
       anonymous_id: anonymousId,
       project_id: 'skeleton',
-      ts: '2026-11-20 10:00:00',
+      ts: '2026-11-20 10:00:00.000',
       properties: '{}',
     },
     {
@@ -83,7 +85,7 @@ it('stores every event of a batch sent over HTTP, once', async () => {
       event: 'order_completed',
       anonymous_id: anonymousId,
       project_id: 'skeleton',
-      ts: '2026-11-20 10:05:00',
+      ts: '2026-11-20 10:05:00.000',
       properties: '{"revenue":42}',
     },
   ]);
