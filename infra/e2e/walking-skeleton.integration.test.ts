@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import {
+  eventually,
+  type Pipeline,
+  startPipeline,
+  testClickHouse,
+  uniqueDatabase,
+  uniqueTopic,
+} from '@waymark/test-harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testClickHouse, uniqueDatabase, uniqueTopic } from '../src/test/context.js';
-import { eventually, type Pipeline, startPipeline } from '../src/test/processes.js';
 
 // One batch over HTTP → collector → real Kafka → processor → real ClickHouse, read back.
 const topic = uniqueTopic('skeleton');
