@@ -8,7 +8,7 @@ export interface BenchArgs {
   only: readonly BenchName[];
   /** Repetitions per measurement; the report shows medians. */
   runs: number;
-  /** Rewrite the README table between the bench markers. */
+  /** Rewrite the tables between the bench markers (bench README: full; root README: summary). */
   updateReadme: boolean;
 }
 
@@ -16,7 +16,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only ${BENCHES.join('
   --quick       short run (fewer events, shorter durations; < 10 minutes)
   --only LIST   comma-separated subset of: ${BENCHES.join(', ')}
   --runs N      repetitions per measurement, 3..15 (default 3); medians are reported
-  --no-readme   do not rewrite the README table`;
+  --no-readme   do not rewrite the README tables (infra/bench/README.md, README.md)`;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';

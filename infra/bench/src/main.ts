@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures each stage against a baseline taken in the same run, writes
- * infra/bench/results/report.{md,json} (git-ignored) and the README table between the
- * `<!-- bench:start -->` / `<!-- bench:end -->` markers. See `--help`.
+ * infra/bench/results/report.{md,json} (git-ignored), the full table into infra/bench/README.md
+ * (between `<!-- bench:start -->` / `<!-- bench:end -->`) and the rows with a target into the root
+ * README.md (between `<!-- bench-summary:start -->` / `<!-- bench-summary:end -->`). See `--help`.
  *
  * Uses the Kafka and ClickHouse named by KAFKA_BROKERS / CLICKHOUSE_URL, else the local stack's
  * (started with `npm run stack:up`); every topic and database it creates starts with `wmb_` and is
@@ -18,7 +19,7 @@ import { benchKafkaClients } from './kafka-clients.js';
 import { benchLoader } from './loader.js';
 import { machineFacts } from './machine.js';
 import { benchQueries } from './queries.js';
-import { type Report, updateReadme, writeReport } from './report.js';
+import { type Report, updateReadmes, writeReport } from './report.js';
 import type { BenchContext, BenchRow } from './report-types.js';
 import { benchSdkSize } from './sdk-size.js';
 import { cleanUp } from './services.js';
@@ -94,11 +95,13 @@ async function main(): Promise<number> {
   console.log(`\n${markdown}\n`);
   console.log('raw results: infra/bench/results/report.md, report.json');
   if (args.updateReadme) {
-    console.log(
-      updateReadme(markdown)
-        ? 'README.md: benchmark table updated'
-        : 'README.md: the <!-- bench:start --> / <!-- bench:end --> markers are missing; table not written',
-    );
+    for (const { path, updated } of updateReadmes(report)) {
+      console.log(
+        updated
+          ? `${path}: benchmark table updated`
+          : `${path}: the benchmark table's markers are missing; table not written`,
+      );
+    }
   }
   return failures.length > 0 ? 1 : 0;
 }

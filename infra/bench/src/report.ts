@@ -1,13 +1,20 @@
-/** The report: markdown table + JSON in infra/bench/results/, and the README table. */
+/**
+ * The report: markdown table + JSON in infra/bench/results/; the full table in infra/bench/README.md
+ * and the rows with a target (the summary) in the root README.md, each between its markers.
+ */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { repoRoot } from '@waymark/stack/config';
 import type { MachineFacts } from './machine.js';
 import type { BenchRow } from './report-types.js';
 
 export const RESULTS_DIR = join(repoRoot, 'infra/bench/results');
-const START = '<!-- bench:start -->';
-const END = '<!-- bench:end -->';
+/** The full table, in the bench's own README. */
+export const BENCH_README = join(repoRoot, 'infra/bench/README.md');
+/** The summary (rows with a target), in the README users read first. */
+export const ROOT_README = join(repoRoot, 'README.md');
+const FULL = { start: '<!-- bench:start -->', end: '<!-- bench:end -->' };
+const SUMMARY = { start: '<!-- bench-summary:start -->', end: '<!-- bench-summary:end -->' };
 
 function fmt(value: number, unit: string): string {
   if (!Number.isFinite(value)) return 'n/a';
@@ -49,18 +56,31 @@ export interface Report {
   failures: { bench: string; error: string }[];
 }
 
-export function markdownReport(report: Report): string {
+function measuredLine(report: Report): string {
   const m = report.machine;
+  return (
+    `Measured ${report.finishedAt.slice(0, 16).replace('T', ' ')} UTC with \`${report.command}\` ` +
+    `(${report.quick ? 'quick form' : 'full form'}, medians of ${report.runs} runs; query and freshness percentiles over every repetition): ` +
+    `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, load average ${m.loadAverage} at the end; ` +
+    `Node ${m.node}, ${m.java}, ClickHouse ${m.clickhouse}, Kafka ${m.kafka}. ` +
+    'Load generator, services, Kafka and ClickHouse share the same machine (loopback only).'
+  );
+}
+
+export function markdownReport(report: Report): string {
+  const failures = report.failures.map((f) => `- **${f.bench} failed**: ${f.error}`).join('\n');
+  return [markdownTable(report.rows), '', failures, measuredLine(report)]
+    .filter((l) => l !== '')
+    .join('\n\n');
+}
+
+/** The rows that have a target, for the root README; the rest are in the bench README. */
+export function markdownSummary(report: Report): string {
   const failures = report.failures.map((f) => `- **${f.bench} failed**: ${f.error}`).join('\n');
   return [
-    markdownTable(report.rows),
-    '',
+    markdownTable(report.rows.filter((r) => r.target !== undefined)),
     failures,
-    `Measured ${report.finishedAt.slice(0, 16).replace('T', ' ')} UTC with \`${report.command}\` ` +
-      `(${report.quick ? 'quick form' : 'full form'}, medians of ${report.runs} runs; query and freshness percentiles over every repetition): ` +
-      `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, load average ${m.loadAverage} at the end; ` +
-      `Node ${m.node}, ${m.java}, ClickHouse ${m.clickhouse}, Kafka ${m.kafka}. ` +
-      'Load generator, services, Kafka and ClickHouse share the same machine (loopback only).',
+    `${measuredLine(report)} Every figure: [infra/bench/README.md](infra/bench/README.md).`,
   ]
     .filter((l) => l !== '')
     .join('\n\n');
@@ -74,16 +94,30 @@ export function writeReport(report: Report): string {
   return markdown;
 }
 
-/** Replaces the table between the README's markers; false when the markers are missing. */
-export function updateReadme(markdown: string): boolean {
-  const path = join(repoRoot, 'README.md');
-  const readme = readFileSync(path, 'utf8');
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) return false;
-  writeFileSync(
-    path,
-    `${readme.slice(0, start + START.length)}\n${markdown}\n${readme.slice(end)}`,
-  );
-  return true;
+/** `text` with `body` between the markers; undefined when the markers are missing. */
+export function replaceBetween(
+  text: string,
+  markers: { start: string; end: string },
+  body: string,
+): string | undefined {
+  const start = text.indexOf(markers.start);
+  const end = text.indexOf(markers.end);
+  if (start < 0 || end < start) return undefined;
+  return `${text.slice(0, start + markers.start.length)}\n${body}\n${text.slice(end)}`;
+}
+
+/**
+ * Writes the full table into the bench README and the summary into the root README; returns,
+ * per file, whether its markers were found (a file without them is left as it is).
+ */
+export function updateReadmes(report: Report): { path: string; updated: boolean }[] {
+  const targets = [
+    { path: BENCH_README, markers: FULL, body: markdownReport(report) },
+    { path: ROOT_README, markers: SUMMARY, body: markdownSummary(report) },
+  ];
+  return targets.map(({ path, markers, body }) => {
+    const next = replaceBetween(readFileSync(path, 'utf8'), markers, body);
+    if (next !== undefined) writeFileSync(path, next);
+    return { path: relative(repoRoot, path), updated: next !== undefined };
+  });
 }
