@@ -8,15 +8,28 @@ const conditions = ['source', ...defaultServerConditions];
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: ['source'] } };
 
+// Each workspace with tests, by project name (`vitest run --project <name>`) and folder. Chaos is
+// not here: it brings up its own Kafka and ClickHouse (infra/chaos/vitest.config.ts).
+const PROJECTS = {
+  sdk: 'sdk',
+  collector: 'collector',
+  processor: 'processor',
+  dashboards: 'dashboards',
+  stack: 'infra/stack',
+  'test-harness': 'infra/test-harness',
+  e2e: 'infra/e2e',
+  bench: 'infra/bench',
+} as const;
+
 // Projects do not extend this file: the global setup below must run once per run, not once
 // per package, so that every package shares one set of services and one run id.
-const project = (name: string) => ({
+const project = ([name, dir]: [string, string]) => ({
   resolve,
   ssr,
   test: {
     name,
-    root: fileURLToPath(new URL(`./${name}`, import.meta.url)),
-    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    root: fileURLToPath(new URL(`./${dir}/`, import.meta.url)),
+    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts', '*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },
@@ -26,9 +39,11 @@ export default defineConfig({
   resolve,
   ssr,
   test: {
-    globalSetup: [fileURLToPath(new URL('./infra/src/test/global-setup.ts', import.meta.url))],
+    globalSetup: [
+      fileURLToPath(new URL('./infra/test-harness/src/global-setup.ts', import.meta.url)),
+    ],
     // Two cores: Kafka and ClickHouse need one of them.
     maxWorkers: 2,
-    projects: ['sdk', 'collector', 'processor', 'dashboards', 'infra'].map(project),
+    projects: Object.entries(PROJECTS).map(project),
   },
 });

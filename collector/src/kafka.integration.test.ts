@@ -6,11 +6,10 @@
  * reason and raw payload.
  */
 import type { Worker } from 'node:worker_threads';
+import { freePort, testServices, uniqueTopic } from '@waymark/test-harness';
 import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServices, uniqueTopic } from '../../infra/src/test/context.js';
-import { freePort } from '../../infra/src/test/processes.js';
 import { buildApp } from './app.js';
 import { KAFKA_CLIENTS } from './config.js';
 import { connectKafkaSink, type EventSink, type KafkaSink, startProducerThread } from './kafka.js';

@@ -3,14 +3,16 @@
  * accepting, finishes the requests in flight, flushes the producer and exits 0 — every event it
  * acknowledged is in Kafka.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testServices, uniqueTopic } from '../../infra/src/test/context.js';
+
 import {
   eventually,
   freePort,
   type ServiceProcess,
   startService,
-} from '../../infra/src/test/processes.js';
+  testServices,
+  uniqueTopic,
+} from '@waymark/test-harness';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CollectedEvent } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
 import { basic } from './test/recording-sink.js';

@@ -8,10 +8,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually, freePort } from '@waymark/test-harness';
+import {
+  kafkaBrokers,
+  loadStackConfig,
+  type StackConfig,
+  startKafka,
+  stopKafka,
+} from '@waymark/test-harness/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadStackConfig, type StackConfig } from '../../infra/src/config.js';
-import { kafkaBrokers, startKafka, stopKafka } from '../../infra/src/kafka.js';
-import { eventually, freePort } from '../../infra/src/test/processes.js';
 import { buildApp } from './app.js';
 import { KAFKA_CLIENTS } from './config.js';
 import { connectKafkaSink, type EventSink } from './kafka.js';

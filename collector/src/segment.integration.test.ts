@@ -4,8 +4,8 @@
  * server classified from the raw page fields.
  */
 import { Analytics } from '@segment/analytics-node';
+import { testServices, uniqueTopic } from '@waymark/test-harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testServices, uniqueTopic } from '../../infra/src/test/context.js';
 import { buildApp } from './app.js';
 import { connectKafkaSink, type EventSink } from './kafka.js';
 import type { CollectedEvent } from './record.js';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@waymark/infra/browser';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@waymark/test-harness';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -2,13 +2,19 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@waymark/infra/browser';
-import { testServices, uniqueDatabase, uniqueTopic } from '@waymark/infra/test/context';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  eventually,
+  type Pipeline,
+  startPipeline,
+  testServices,
+  uniqueDatabase,
+  uniqueTopic,
+} from '@waymark/test-harness';
 import type { FastifyInstance } from 'fastify';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-// Test harness by path: @waymark/infra does not export it as a package entry.
-import { eventually, type Pipeline, startPipeline } from '../../infra/src/test/processes.js';
 import { buildApp } from '../src/app.js';
 import { runSeedCommand } from '../src/cli/seed.js';
 import { loadDashboardsConfig } from '../src/config.js';

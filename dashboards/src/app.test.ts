@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { freePort } from '@waymark/test-harness';
 import { afterAll, expect, it } from 'vitest';
-import { freePort } from '../../infra/src/test/processes.js';
 import { buildApp } from './app.js';
 import { loadDashboardsConfig } from './config.js';
 import { createQueries } from './queries/index.js';

@@ -12,10 +12,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { eventually } from '@waymark/test-harness';
+import { repoRoot } from '@waymark/test-harness/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { repoRoot } from '../src/config.js';
-import { eventually } from '../src/test/processes.js';
 import { generateLoad, newStats } from './load-generator.js';
 import { type PrivateStack, privateStack } from './private-stack.js';
 import { type Supervised, supervise } from './supervisor.js';
@@ -218,7 +218,7 @@ it(`stores every acknowledged event exactly once as queries see it (${EVENTS} ev
       actions,
     };
     say(`summary ${JSON.stringify(summary, null, 2)}`);
-    const dir = join(repoRoot, 'infra/bench/results');
+    const dir = join(repoRoot, 'infra/chaos/results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'chaos-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 

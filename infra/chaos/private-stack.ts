@@ -7,10 +7,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clickhouseUrl, startClickHouse, stopClickHouse } from '../src/clickhouse.js';
-import { loadStackConfig, type StackConfig } from '../src/config.js';
-import { kafkaBrokers, startKafka, stopKafka } from '../src/kafka.js';
-import { freePort } from '../src/test/processes.js';
+import { freePort } from '@waymark/test-harness';
+import {
+  clickhouseUrl,
+  kafkaBrokers,
+  loadStackConfig,
+  type StackConfig,
+  startClickHouse,
+  startKafka,
+  stopClickHouse,
+  stopKafka,
+} from '@waymark/test-harness/stack';
 
 export interface PrivateStack {
   config: StackConfig;

@@ -3,7 +3,7 @@
  * Kubernetes would), and killable on purpose (`kill -9`) by the chaos script.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventually, freePort, type ServiceProcess, startService } from '../src/test/processes.js';
+import { eventually, freePort, type ServiceProcess, startService } from '@waymark/test-harness';
 
 export interface Supervised {
   readonly url: () => string;

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import {
+  eventually,
+  type Pipeline,
+  startPipeline,
+  testClickHouse,
+  uniqueDatabase,
+  uniqueTopic,
+} from '@waymark/test-harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testClickHouse, uniqueDatabase, uniqueTopic } from '../src/test/context.js';
-import { eventually, type Pipeline, startPipeline } from '../src/test/processes.js';
 
 // One batch over HTTP → collector → real Kafka → processor → real ClickHouse, read back.
 const topic = uniqueTopic('skeleton');
@@ -55,6 +61,8 @@ it('stores every event of a batch sent over HTTP, once', async () => {
   expect(response.status).toBe(200);
   expect(await response.json()).toMatchObject({ success: true, accepted: 2 });
 
+  // To the second: the collector corrects clock skew (timestamp + receivedAt − sentAt), and the
+  // stored millisecond timestamp keeps the few ms between sentAt and receipt.
   const rows = await eventually(
     async () => {
       const result = await clickhouse.query({

@@ -1,6 +1,6 @@
+import { testClickHouse, uniqueDatabase, uniqueTopic } from '@waymark/test-harness';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testClickHouse, uniqueDatabase, uniqueTopic } from '../../infra/src/test/context.js';
 import { createBatchLoader } from './batch-loader.js';
 import { jsonEachRowLine } from './clickhouse/insert-lines.js';
 import { decodeRecord } from './decode.js';

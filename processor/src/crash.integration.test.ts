@@ -1,6 +1,5 @@
+import { eventually, testClickHouse } from '@waymark/test-harness';
 import { afterAll, expect, it } from 'vitest';
-import { testClickHouse } from '../../infra/src/test/context.js';
-import { eventually } from '../../infra/src/test/processes.js';
 import {
   distinctSoFar,
   kafkaClient,

@@ -1,10 +1,5 @@
+import { eventually, freePort, type ServiceProcess, startService } from '@waymark/test-harness';
 import { afterEach, expect, it } from 'vitest';
-import {
-  eventually,
-  freePort,
-  type ServiceProcess,
-  startService,
-} from '../../infra/src/test/processes.js';
 
 // Needs processor/dist (npx turbo run build --filter=@waymark/processor...).
 const started: ServiceProcess[] = [];

@@ -2,10 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { eventually, freePort } from '@waymark/test-harness';
+import {
+  clickhouseUrl,
+  loadStackConfig,
+  type StackConfig,
+  startClickHouse,
+  stopClickHouse,
+} from '@waymark/test-harness/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { clickhouseUrl, startClickHouse, stopClickHouse } from '../../infra/src/clickhouse.js';
-import { loadStackConfig, type StackConfig } from '../../infra/src/config.js';
-import { eventually, freePort } from '../../infra/src/test/processes.js';
 import {
   committedVsEnd,
   distinctSoFar,

@@ -2,10 +2,10 @@
  * Identity across subdomains (cookie mode) and a page that loads the script twice, in
  * Chromium. `*.waymark.test` resolves to loopback inside this browser only.
  */
+
+import { CHROMIUM_ARGS, CHROMIUM_PATH, eventually } from '@waymark/test-harness';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../infra/src/browser.js';
-import { eventually } from '../../infra/src/test/processes.js';
 import { type CollectorStub, startCollectorStub } from './collector-stub.js';
 
 let browser: Browser;

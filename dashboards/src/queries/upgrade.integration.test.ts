@@ -5,8 +5,8 @@
  * database created fresh with the same rows.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { testClickHouse, uniqueDatabase } from '@waymark/infra/test/context';
 import { TABLES } from '@waymark/processor/schema';
+import { testClickHouse, uniqueDatabase } from '@waymark/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests only, like ../test/database.ts: the processor does not export its migrations.
 import { migrate } from '../../../processor/src/schema/migrations.js';

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { testServices } from '@waymark/infra/test/context';
+import { testServices } from '@waymark/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeedCommand } from '../cli/seed.js';
 import { SeedSendError, sendEvents } from './send.js';

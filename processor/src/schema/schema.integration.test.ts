@@ -1,5 +1,5 @@
+import { testClickHouse, uniqueDatabase } from '@waymark/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testClickHouse, uniqueDatabase } from '../../../infra/src/test/context.js';
 import { EVENT_COLUMNS, TABLES } from './columns.js';
 import { dedupedEventsQuery, EXACT_EVENT_COUNT, identityMapQuery } from './dedupe.js';
 import { appliedVersions, MIGRATIONS, migrate } from './migrations.js';

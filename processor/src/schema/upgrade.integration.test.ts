@@ -5,8 +5,8 @@
  * arriving while it copies.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { testClickHouse, uniqueDatabase } from '@waymark/test-harness';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testClickHouse, uniqueDatabase } from '../../../infra/src/test/context.js';
 import { EVENT_COLUMNS, TABLES } from './columns.js';
 import { migrate } from './migrations.js';
 

@@ -4,14 +4,16 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ensureTopic } from '@waymark/collector/topics';
-import { Kafka, logLevel, type Message } from 'kafkajs';
-import { testServices, uniqueDatabase, uniqueTopic } from '../../../infra/src/test/context.js';
 import {
   eventually,
   freePort,
   type ServiceProcess,
   startService,
-} from '../../../infra/src/test/processes.js';
+  testServices,
+  uniqueDatabase,
+  uniqueTopic,
+} from '@waymark/test-harness';
+import { Kafka, logLevel, type Message } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from '../kafka/dead-letters.js';
 import { dedupedEventsQuery, EXACT_EVENT_COUNT } from '../schema/dedupe.js';
 import { bytes, collectedEvent } from './records.js';
