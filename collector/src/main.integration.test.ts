@@ -3,6 +3,8 @@
  * accepting, finishes the requests in flight, flushes the producer and exits 0 — every event it
  * acknowledged is in Kafka.
  */
+
+import type { CollectedEvent } from '@waymark/contract/record';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testServices, uniqueTopic } from '../../infra/src/test/context.js';
 import {
@@ -11,7 +13,6 @@ import {
   type ServiceProcess,
   startService,
 } from '../../infra/src/test/processes.js';
-import type { CollectedEvent } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
 import { basic } from './test/recording-sink.js';
 

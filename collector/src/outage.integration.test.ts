@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CollectedEvent } from '@waymark/contract/record';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig, type StackConfig } from '../../infra/src/config.js';
 import { kafkaBrokers, startKafka, stopKafka } from '../../infra/src/kafka.js';
@@ -15,7 +16,6 @@ import { eventually, freePort } from '../../infra/src/test/processes.js';
 import { buildApp } from './app.js';
 import { KAFKA_CLIENTS } from './config.js';
 import { connectKafkaSink, type EventSink } from './kafka.js';
-import type { CollectedEvent } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
 import { basic, testConfig } from './test/recording-sink.js';
 

@@ -1,7 +1,7 @@
+import { identityMapQuery } from '@waymark/contract/schema';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testClickHouse } from '../../infra/src/test/context.js';
 import { eventually } from '../../infra/src/test/processes.js';
-import { identityMapQuery } from './schema/dedupe.js';
 import {
   committedVsEnd,
   DEAD_LETTER_HEADERS,

@@ -2,12 +2,13 @@
  * The SDK in Debian's Chromium (playwright-core) against a local stand-in collector: the built
  * dist/waymark.js, loaded async by a small single-page app.
  */
+
+import { classifyChannel } from '@waymark/contract/channel';
+import type { WireEvent } from '@waymark/contract/wire';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../infra/src/browser.js';
 import { eventually } from '../../infra/src/test/processes.js';
-import { classifyChannel } from '../src/channel.js';
-import type { WireEvent } from '../src/wire.js';
 import { type CollectorStub, startCollectorStub } from './collector-stub.js';
 
 let browser: Browser;

@@ -1,10 +1,9 @@
 /** A fresh ClickHouse database with the processor's schema, for integration tests. */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { testClickHouse, uniqueDatabase } from '@waymark/infra/test/context';
-import type { EventRow, IdentityRow } from '@waymark/processor/schema';
-import { TABLES } from '@waymark/processor/schema';
+import type { EventRow, IdentityRow } from '@waymark/contract/schema';
 // Tests only: the processor owns the migrations and does not export them as a package entry.
-import { migrate } from '../../../processor/src/schema/migrations.js';
+import { migrate, TABLES } from '@waymark/contract/schema';
+import { testClickHouse, uniqueDatabase } from '@waymark/infra/test/context';
 
 export async function freshDatabase(
   label: string,

@@ -3,7 +3,8 @@
  * processor as a child process, and exact reads of what reached ClickHouse.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ensureTopic } from '@waymark/collector/topics';
+import { dedupedEventsQuery, EXACT_EVENT_COUNT } from '@waymark/contract/schema';
+import { ensureTopic } from '@waymark/contract/topics';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { testServices, uniqueDatabase, uniqueTopic } from '../../../infra/src/test/context.js';
 import {
@@ -13,7 +14,6 @@ import {
   startService,
 } from '../../../infra/src/test/processes.js';
 import { DEAD_LETTER_HEADERS } from '../kafka/dead-letters.js';
-import { dedupedEventsQuery, EXACT_EVENT_COUNT } from '../schema/dedupe.js';
 import { bytes, collectedEvent } from './records.js';
 
 export const PARTITIONS = 4;
