@@ -52,6 +52,17 @@ export function columnsDdl(columns: Columns): string {
     .join(',\n        ');
 }
 
+type TouchPart =
+  | 'channel'
+  | 'source'
+  | 'medium'
+  | 'campaign'
+  | 'term'
+  | 'content'
+  | 'click_id_type'
+  | 'referrer_host';
+
+/** The eight columns of a classified touch (`ChannelTouch`), under a prefix. */
 const touch = <P extends string>(prefix: P) =>
   ({
     [`${prefix}_channel`]: 'String',
@@ -62,9 +73,7 @@ const touch = <P extends string>(prefix: P) =>
     [`${prefix}_content`]: 'String',
     [`${prefix}_click_id_type`]: 'String',
     [`${prefix}_referrer_host`]: 'String',
-  }) as {
-    [K in `${P}_${'channel' | 'source' | 'medium' | 'campaign' | 'term' | 'content' | 'click_id_type' | 'referrer_host'}`]: 'String';
-  };
+  }) as { [K in `${P}_${TouchPart}`]: 'String' };
 
 /** events as migration 1 created it (second timestamps). */
 export const EVENTS_V1 = Object.freeze({
