@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
+  type Columns,
   columnsDdl,
   ENTRY_TOUCHES_V3,
   EVENT_COLUMNS,
@@ -44,6 +45,21 @@ const ENTRY_TOUCHES_SELECT = `SELECT
       GROUP BY project_id, touch, first_channel, first_campaign, session_channel, session_campaign, device_type`;
 
 /**
+ * The rollups' views over events, then their backfill from events (migrations 3 and 4, which
+ * runs them again after swapping events). Views first: an event inserted in between is in
+ * both, which migration 3's comment makes harmless; one inserted before is in the backfill.
+ */
+const ROLLUP_VIEWS_AND_BACKFILL = [
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.journeyDays}_mv TO {db}.${TABLES.journeyDays}
+      AS ${JOURNEY_DAYS_SELECT}`,
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.entryTouches}_mv TO {db}.${TABLES.entryTouches}
+      AS ${ENTRY_TOUCHES_SELECT}`,
+  `INSERT INTO {db}.${TABLES.journeyDays} ${JOURNEY_DAYS_SELECT}
+      SETTINGS max_bytes_before_external_group_by = 1000000000`,
+  `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
+];
+
+/**
  * A step that looks before it acts (a copy-and-swap, a statement that must run only while a
  * table still has its old shape). Like a statement, it must be safe to run again after a crash
  * at any point and while another processor runs it too.
@@ -63,19 +79,28 @@ export interface Migration {
   steps?: readonly (string | MigrationStep)[];
 }
 
-/** events in its current shape (migration 4): migration 1's table, millisecond timestamps. */
-const createEvents = (name: string) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
-        ${columnsDdl(EVENTS_V4)}
+/** The events table (see migration 1) under a name, with one version's columns. */
+const eventsTable = (name: string, columns: Columns) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
+        ${columnsDdl(columns)}
       ) ENGINE = ReplacingMergeTree()
       PARTITION BY toYYYYMM(timestamp)
       ORDER BY (project_id, anonymous_id, timestamp, message_id)`;
 
-/** journey_days in its current shape (migration 4): migration 3's rollup, millisecond states. */
-const createJourneyDays = (name: string) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
-        ${columnsDdl(JOURNEY_DAYS_V4)}
+/** The journey_days rollup (see migration 3) under a name, with one version's columns. */
+const journeyDaysTable = (
+  name: string,
+  columns: Columns,
+) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
+        ${columnsDdl(columns)}
       ) ENGINE = AggregatingMergeTree()
       PARTITION BY toYYYYMM(day)
       ORDER BY (project_id, day, device, is_bot, device_type, type, track_event)`;
+
+/** events in its current shape (migration 4): migration 1's table, millisecond timestamps. */
+const createEvents = (name: string) => eventsTable(name, EVENTS_V4);
+
+/** journey_days in its current shape (migration 4): migration 3's rollup, millisecond states. */
+const createJourneyDays = (name: string) => journeyDaysTable(name, JOURNEY_DAYS_V4);
 
 // The columns whose type migration 4 changes (the timestamps).
 const TIMESTAMP_COLUMNS = new Set<string>(
@@ -133,11 +158,7 @@ export const MIGRATIONS: readonly Migration[] = [
       // space saving, never the correctness mechanism, and FINAL is not exact either: queries
       // read events through `LIMIT 1 BY project_id, message_id` or count `uniqExact(message_id)`
       // (schema/dedupe.ts), which is exact before and after merges.
-      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.events} (
-        ${columnsDdl(EVENTS_V1)}
-      ) ENGINE = ReplacingMergeTree()
-      PARTITION BY toYYYYMM(timestamp)
-      ORDER BY (project_id, anonymous_id, timestamp, message_id)`,
+      eventsTable(TABLES.events, EVENTS_V1),
     ],
   },
   {
@@ -171,11 +192,7 @@ export const MIGRATIONS: readonly Migration[] = [
       // both the view and the backfill, or replayed by the processor, never counts twice.
       // Device, session and message are 64-bit cityHash64 values, as the page-view logic already
       // used for sessions and messages.
-      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.journeyDays} (
-        ${columnsDdl(JOURNEY_DAYS_V3)}
-      ) ENGINE = AggregatingMergeTree()
-      PARTITION BY toYYYYMM(day)
-      ORDER BY (project_id, day, device, is_bot, device_type, type, track_event)`,
+      journeyDaysTable(TABLES.journeyDays, JOURNEY_DAYS_V3),
       // The entry touches by hash: a handful of rows per project (channels × campaigns ×
       // devices); replays collapse in merges and readers take any copy (they are identical).
       `CREATE TABLE IF NOT EXISTS {db}.${TABLES.entryTouches} (
@@ -184,13 +201,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (project_id, touch)`,
       // Views first, then the backfill: an event inserted in between is in both, which the
       // comment above makes harmless; one inserted before is in the backfill.
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.journeyDays}_mv TO {db}.${TABLES.journeyDays}
-      AS ${JOURNEY_DAYS_SELECT}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.entryTouches}_mv TO {db}.${TABLES.entryTouches}
-      AS ${ENTRY_TOUCHES_SELECT}`,
-      `INSERT INTO {db}.${TABLES.journeyDays} ${JOURNEY_DAYS_SELECT}
-      SETTINGS max_bytes_before_external_group_by = 1000000000`,
-      `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
+      ...ROLLUP_VIEWS_AND_BACKFILL,
     ],
   },
   {
@@ -233,13 +244,7 @@ export const MIGRATIONS: readonly Migration[] = [
       },
       // Not in any key: ALTER rewrites the column in place (a no-op once done).
       `ALTER TABLE {db}.${TABLES.identities} MODIFY COLUMN timestamp ${IDENTITIES_V4.timestamp}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.journeyDays}_mv TO {db}.${TABLES.journeyDays}
-      AS ${JOURNEY_DAYS_SELECT}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.entryTouches}_mv TO {db}.${TABLES.entryTouches}
-      AS ${ENTRY_TOUCHES_SELECT}`,
-      `INSERT INTO {db}.${TABLES.journeyDays} ${JOURNEY_DAYS_SELECT}
-      SETTINGS max_bytes_before_external_group_by = 1000000000`,
-      `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
+      ...ROLLUP_VIEWS_AND_BACKFILL,
     ],
   },
 ];
