@@ -11,6 +11,7 @@ const ssr = { resolve: { conditions, externalConditions: ['source'] } };
 // Each workspace with tests, by project name (`vitest run --project <name>`) and folder. Chaos is
 // not here: it brings up its own Kafka and ClickHouse (infra/chaos/vitest.config.ts).
 const PROJECTS = {
+  contract: 'contract',
   sdk: 'sdk',
   collector: 'collector',
   processor: 'processor',

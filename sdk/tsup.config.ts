@@ -1,12 +1,16 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+// The SDK bundles what it uses of @waymark/contract (a devDependency: types are erased, the
+// classifier is pure), from its sources, so it stays free of runtime dependencies.
+const bundleContract: Options['esbuildOptions'] = (options) => {
+  options.conditions = ['source'];
+};
 
 export default defineConfig([
   {
     // For bundlers and Node: readable ESM with types.
     entry: {
       index: 'src/index.ts',
-      wire: 'src/wire.ts',
-      channel: 'src/channel.ts',
       node: 'src/node.ts',
     },
     format: ['esm'],
@@ -15,6 +19,7 @@ export default defineConfig([
     dts: true,
     target: 'es2020',
     sourcemap: true,
+    esbuildOptions: bundleContract,
   },
   {
     // For a <script> tag: one self-initialising file, minified; its gzip size is the budget
@@ -24,6 +29,7 @@ export default defineConfig([
     outExtension: () => ({ js: '.js' }),
     target: 'es2020',
     // Terser compresses a few hundred bytes further than esbuild's minifier.
+    esbuildOptions: bundleContract,
     minify: 'terser',
     terserOptions: { ecma: 2020, compress: { passes: 3, unsafe_arrows: true }, mangle: true },
     sourcemap: true,

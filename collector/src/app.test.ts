@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
+import { LIMITS } from '@waymark/contract/limits';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from './app.js';
 import type { CollectorConfig } from './config.js';
-import { LIMITS } from './limits.js';
 import { basic, type RecordingSink, recordingSink, testConfig } from './test/recording-sink.js';
 
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');

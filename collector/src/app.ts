@@ -1,15 +1,15 @@
 /** The collector's HTTP app, built without listening so tests drive it with `app.inject()`. */
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import { LIMITS } from '@waymark/contract/limits';
+import { ProjectRegistry } from '@waymark/contract/projects';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { CollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
 import { registerBodyParsing } from './http/body.js';
 import type { EventSink } from './kafka.js';
-import { LIMITS } from './limits.js';
 import { type CollectorMetrics, createMetrics } from './metrics.js';
-import { ProjectRegistry } from './projects.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { opsRoutes } from './routes/ops.js';
 import { scriptRoute } from './routes/script.js';

@@ -1,11 +1,12 @@
 /** The collector's settings: parsed once at boot from the environment, frozen. */
-import { z } from 'zod';
-import { loadProjects, type ProjectConfig, ProjectsConfigError } from './projects.js';
+
+import { loadProjects, type ProjectConfig, ProjectsConfigError } from '@waymark/contract/projects';
 import {
   DEFAULT_EVENTS_TOPIC,
   DEFAULT_INVALID_EVENTS_TOPIC,
   DEFAULT_TOPIC_PARTITIONS,
-} from './topics.js';
+} from '@waymark/contract/topics';
+import { z } from 'zod';
 
 /** The Kafka clients the collector can produce through (KAFKA_CLIENT). */
 export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;

@@ -6,6 +6,7 @@
  * reason and raw payload.
  */
 import type { Worker } from 'node:worker_threads';
+import type { CollectedEvent, InvalidEventRecord } from '@waymark/contract/record';
 import { freePort, testServices, uniqueTopic } from '@waymark/test-harness';
 import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
@@ -13,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { KAFKA_CLIENTS } from './config.js';
 import { connectKafkaSink, type EventSink, type KafkaSink, startProducerThread } from './kafka.js';
-import type { CollectedEvent, InvalidEventRecord } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
 import { kafkajsPartition } from './test/kafkajs-partition.js';
 import { mixedBatch } from './test/payloads.js';

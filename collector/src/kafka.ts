@@ -5,6 +5,7 @@
  * and readiness use kafkajs's admin client whatever produces.
  */
 import type { Worker } from 'node:worker_threads';
+import { ensureTopics } from '@waymark/contract/topics';
 import { coalesce } from './coalesce.js';
 import type { CollectorConfig } from './config.js';
 import { createKafka } from './kafka-client.js';
@@ -14,7 +15,6 @@ import type {
   ThreadError,
   ToProducerThread,
 } from './kafka-worker.js';
-import { ensureTopics } from './topics.js';
 import type { Withdrawal } from './withdrawal.js';
 import { startWorkerThread } from './worker-thread.js';
 

@@ -4,6 +4,7 @@
  * acknowledged is in Kafka.
  */
 
+import type { CollectedEvent } from '@waymark/contract/record';
 import {
   eventually,
   freePort,
@@ -13,7 +14,6 @@ import {
   uniqueTopic,
 } from '@waymark/test-harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CollectedEvent } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
 import { basic } from './test/recording-sink.js';
 

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CollectedEvent } from '@waymark/contract/record';
 import { eventually, freePort } from '@waymark/test-harness';
 import {
   kafkaBrokers,
@@ -20,7 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { KAFKA_CLIENTS } from './config.js';
 import { connectKafkaSink, type EventSink } from './kafka.js';
-import type { CollectedEvent } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
 import { basic, testConfig } from './test/recording-sink.js';
 

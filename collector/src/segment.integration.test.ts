@@ -4,11 +4,11 @@
  * server classified from the raw page fields.
  */
 import { Analytics } from '@segment/analytics-node';
+import type { CollectedEvent } from '@waymark/contract/record';
 import { testServices, uniqueTopic } from '@waymark/test-harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { connectKafkaSink, type EventSink } from './kafka.js';
-import type { CollectedEvent } from './record.js';
 import { readAllRecords } from './test/kafka-reader.js';
 import { testConfig } from './test/recording-sink.js';
 

@@ -2,11 +2,11 @@
  * The dashboards service's settings, parsed once at boot from the environment by one zod schema;
  * every problem is reported in one error; the result is frozen. Nothing else reads process.env.
  *
- * Projects and read keys are the collector's one definition (`@waymark/collector/projects`:
+ * Projects and read keys are the collector's one definition (`@waymark/contract/projects`:
  * `WAYMARK_PROJECTS` JSON or `WAYMARK_PROJECTS_FILE`). Stage rules per project come from
  * `WAYMARK_STAGE_RULES` (JSON object: project id → rules), defaults otherwise.
  */
-import { loadProjects, type ProjectConfig, ProjectsConfigError } from '@waymark/collector/projects';
+import { loadProjects, type ProjectConfig, ProjectsConfigError } from '@waymark/contract/projects';
 import { z } from 'zod';
 import { DEFAULT_STAGE_RULES, type StageRules, stageRulesSchema } from './queries/stages.js';
 

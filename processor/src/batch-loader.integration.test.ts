@@ -1,3 +1,4 @@
+import { migrate } from '@waymark/contract/schema';
 import { testClickHouse, uniqueDatabase, uniqueTopic } from '@waymark/test-harness';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { HealthState } from './health.js';
 import { DEAD_LETTER_HEADERS } from './kafka/dead-letters.js';
 import { createMetrics } from './metrics.js';
 import { prepare } from './prepare.js';
-import { migrate } from './schema/migrations.js';
 import { kafkaClient, produce, readDeadLetters } from './test/harness.js';
 import { bytes, collectedEvent } from './test/records.js';
 import type { WorkItem } from './work.js';

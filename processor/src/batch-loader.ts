@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { TABLES } from '@waymark/contract/schema';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { errorMessage, isRowDataError } from './clickhouse/errors.js';
@@ -8,7 +9,6 @@ import type { HealthState } from './health.js';
 import { type DeadLetter, toDeadLetterMessage } from './kafka/dead-letters.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { type RetryPolicy, retryUntilDone } from './retry.js';
-import { TABLES } from './schema/columns.js';
 import type { WorkItem } from './work.js';
 
 export interface BatchLoaderDeps {

@@ -1,6 +1,6 @@
+import { isStorableInstant } from '@waymark/contract/record';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from './decode.js';
-import { isStorableInstant } from './record-schema.js';
 import { bytes, collectedEvent } from './test/records.js';
 
 describe('decodeRecord', () => {

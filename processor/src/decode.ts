@@ -1,4 +1,4 @@
-import { type LoadableRecord, recordSchema } from './record-schema.js';
+import { type LoadableRecord, recordSchema } from '@waymark/contract/record';
 
 export type Decoded =
   | { ok: true; record: LoadableRecord }

@@ -1,6 +1,6 @@
+import { identityMapQuery } from '@waymark/contract/schema';
 import { eventually, testClickHouse } from '@waymark/test-harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { identityMapQuery } from './schema/dedupe.js';
 import {
   committedVsEnd,
   DEAD_LETTER_HEADERS,

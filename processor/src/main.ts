@@ -1,7 +1,7 @@
+import { migrate } from '@waymark/contract/schema';
 import pino from 'pino';
 import { createMigrationClient } from './clickhouse/client.js';
 import { ConfigError, loadProcessorConfig, type ProcessorConfig } from './config.js';
-import { migrate } from './schema/migrations.js';
 import { type RunningProcessor, startProcessor } from './service.js';
 
 /** `main.js migrate`: apply the migrations and exit, consuming nothing (one per shard, say). */

@@ -1,8 +1,8 @@
-import type { CollectedEvent } from '@waymark/collector/record';
+import type { CollectedEvent } from '@waymark/contract/record';
+import { EVENT_COLUMNS } from '@waymark/contract/schema';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from './decode.js';
 import { toClickHouseDateTime, toEventRow, toIdentityRow } from './rows.js';
-import { EVENT_COLUMNS } from './schema/columns.js';
 import { bytes, collectedEvent, GOOGLEBOT, IPHONE } from './test/records.js';
 
 function loadable(record: CollectedEvent) {

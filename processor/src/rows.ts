@@ -1,8 +1,8 @@
+import type { LoadableRecord } from '@waymark/contract/record';
+import { utcSecondOf } from '@waymark/contract/record';
+import type { EventRow, IdentityRow } from '@waymark/contract/schema';
 import { commerceFields } from './commerce.js';
-import { utcSecondOf } from './instant.js';
 import { memoize } from './memo.js';
-import type { LoadableRecord } from './record-schema.js';
-import type { EventRow, IdentityRow } from './schema/columns.js';
 import { hostOf, pathOf } from './url-parts.js';
 import { parseUserAgent } from './user-agent.js';
 

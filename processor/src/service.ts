@@ -1,10 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ensureTopics } from '@waymark/collector/topics';
+import { clickHouseErrorCode, MigrationError, migrate } from '@waymark/contract/schema';
+import { ensureTopics } from '@waymark/contract/topics';
 import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createBatchLoader } from './batch-loader.js';
 import { createClickHouseClient, createMigrationClient } from './clickhouse/client.js';
-import { clickHouseErrorCode, errorMessage } from './clickhouse/errors.js';
+import { errorMessage } from './clickhouse/errors.js';
 import { Coalescer } from './coalescer.js';
 import type { ProcessorConfig } from './config.js';
 import { HealthState } from './health.js';
@@ -15,7 +16,6 @@ import { kafkaLogCreator } from './kafka/logger.js';
 import { createMetrics } from './metrics.js';
 import { createPreparer, type Preparer } from './prepare-pool.js';
 import { retryUntilDone } from './retry.js';
-import { MigrationError, migrate } from './schema/migrations.js';
 import type { WorkItem } from './work.js';
 
 export interface RunningProcessor {

@@ -3,11 +3,11 @@
  * dist/waymark.js, loaded async by a small single-page app.
  */
 
+import { classifyChannel } from '@waymark/contract/channel';
+import type { WireEvent } from '@waymark/contract/wire';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, eventually } from '@waymark/test-harness';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifyChannel } from '../src/channel.js';
-import type { WireEvent } from '../src/wire.js';
 import { type CollectorStub, startCollectorStub } from './collector-stub.js';
 
 let browser: Browser;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { WireBatch, WireEvent } from '../src/wire.js';
+import type { WireBatch, WireEvent } from '@waymark/contract/wire';
 
 const SCRIPT = fileURLToPath(new URL('../dist/waymark.js', import.meta.url));
 

@@ -9,11 +9,11 @@ import { browserTransport } from './browser/transport.js';
 import { createClient, type WaymarkClient } from './core/client.js';
 import type { WaymarkConfig } from './core/config.js';
 
+export type * from '@waymark/contract/wire';
+export { CHANNELS, EVENT_TYPES } from '@waymark/contract/wire';
 export type { EventOptions, WaymarkClient } from './core/client.js';
 export type { WaymarkConfig } from './core/config.js';
 export type { JourneyEvent, JourneyEvents, Properties } from './core/journey.js';
-export type * from './wire.js';
-export { CHANNELS, EVENT_TYPES } from './wire.js';
 
 /** Starts the SDK in this page: page view now and on SPA navigation, beacon on page hide. */
 export function init(config: WaymarkConfig): WaymarkClient {

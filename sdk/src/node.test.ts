@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WireBatch } from '@waymark/contract/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeClient } from './node.js';
-import type { WireBatch } from './wire.js';
 
 /** A stand-in collector on loopback that answers from a script of statuses. */
 async function collector(statuses: number[]) {

@@ -6,9 +6,9 @@
 import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { LIMITS } from '@waymark/contract/limits';
 import type { FastifyInstance } from 'fastify';
 import { CollectorError } from '../errors.js';
-import { LIMITS } from '../limits.js';
 
 const GZIP_ENCODINGS = new Set(['gzip', 'x-gzip']);
 

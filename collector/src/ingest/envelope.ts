@@ -2,10 +2,11 @@
  * The request around the events: for `/v1/batch` the `{ batch, sentAt, context }` envelope, for
  * `/v1/track` & co the body is the event. Problems here refuse the whole request.
  */
-import type { WireContext } from '@waymark/sdk/wire';
+
+import { LIMITS } from '@waymark/contract/limits';
+import type { WireContext } from '@waymark/contract/wire';
+import { envelopeSchema } from '@waymark/contract/wire-schema';
 import { CollectorError } from '../errors.js';
-import { LIMITS } from '../limits.js';
-import { envelopeSchema } from '../wire-schema.js';
 import { isPlainObject } from './plain-object.js';
 import { checkStructure } from './structure.js';
 

@@ -3,11 +3,11 @@
  * first (they bound the cost of everything after), then size, schema, identity and time.
  */
 import { randomUUID } from 'node:crypto';
-import type { EventType, WireContext } from '@waymark/sdk/wire';
+import { LIMITS } from '@waymark/contract/limits';
+import { type CollectedEvent, recordKey } from '@waymark/contract/record';
+import type { EventType, WireContext } from '@waymark/contract/wire';
+import { eventSchema } from '@waymark/contract/wire-schema';
 import type { EventErrorCode } from '../errors.js';
-import { LIMITS } from '../limits.js';
-import { type CollectedEvent, recordKey } from '../record.js';
-import { eventSchema } from '../wire-schema.js';
 import { storedIp } from './ip.js';
 import { isPlainObject } from './plain-object.js';
 import { checkStructure } from './structure.js';

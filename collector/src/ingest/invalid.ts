@@ -1,7 +1,8 @@
 /** The invalid-events topic record of a refused event: reason plus bounded raw payload. */
+
+import { LIMITS } from '@waymark/contract/limits';
+import type { InvalidEventRecord } from '@waymark/contract/record';
 import type { ProducedRecord } from '../kafka.js';
-import { LIMITS } from '../limits.js';
-import type { InvalidEventRecord } from '../record.js';
 import type { Rejection } from './event.js';
 import { isPlainObject } from './plain-object.js';
 import { boundedJson } from './raw.js';

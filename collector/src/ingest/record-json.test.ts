@@ -1,7 +1,7 @@
-import { CHANNELS, type ChannelTouch, type JsonValue } from '@waymark/sdk/wire';
+import type { CollectedEvent } from '@waymark/contract/record';
+import { CHANNELS, type ChannelTouch, type JsonValue } from '@waymark/contract/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CollectedEvent } from '../record.js';
 import { validEvent } from '../test/payloads.js';
 import { prepareEvent } from './event.js';
 import { recordJson } from './record-json.js';

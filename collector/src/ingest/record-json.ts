@@ -4,8 +4,9 @@
  * objects (ingest/touch.ts), so their JSON is kept beside them instead of being written again for
  * every event; the rest is serialized as usual, in the record's key order.
  */
-import type { ChannelTouch } from '@waymark/sdk/wire';
-import type { CollectedEvent } from '../record.js';
+
+import type { CollectedEvent } from '@waymark/contract/record';
+import type { ChannelTouch } from '@waymark/contract/wire';
 
 const touchJson = new WeakMap<ChannelTouch, string>();
 

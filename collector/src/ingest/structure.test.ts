@@ -1,5 +1,5 @@
+import { LIMITS } from '@waymark/contract/limits';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../limits.js';
 import { checkStructure } from './structure.js';
 
 function nested(levels: number): unknown {

@@ -4,8 +4,9 @@
  * that are not well-formed Unicode. Recursion stops at the depth limit, so a hostile payload
  * nested 100,000 levels deep costs nothing.
  */
+
+import { LIMITS } from '@waymark/contract/limits';
 import type { EventErrorCode } from '../errors.js';
-import { LIMITS } from '../limits.js';
 
 export interface StructureProblem {
   code: EventErrorCode;

@@ -1,5 +1,5 @@
 /** Event time on the server's clock: the client's timestamp corrected for its clock skew. */
-import { LIMITS } from '../limits.js';
+import { LIMITS } from '@waymark/contract/limits';
 
 export type CorrectedTime = { ok: true; timestamp: string } | { ok: false; reason: string };
 

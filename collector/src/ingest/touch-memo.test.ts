@@ -1,4 +1,4 @@
-import type { ChannelTouch } from '@waymark/sdk/wire';
+import type { ChannelTouch } from '@waymark/contract/wire';
 import { describe, expect, it } from 'vitest';
 import { TouchMemo } from './touch-memo.js';
 

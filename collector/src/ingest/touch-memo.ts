@@ -3,7 +3,7 @@
  * pure, so a remembered answer is the answer; the bounds keep hostile input (endless distinct or
  * very long URLs) from growing memory: long keys are not kept, and a full memo starts over.
  */
-import type { ChannelTouch } from '@waymark/sdk/wire';
+import type { ChannelTouch } from '@waymark/contract/wire';
 
 type Classify = (input: { url: string; referrer: string }) => ChannelTouch;
 

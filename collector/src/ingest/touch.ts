@@ -2,8 +2,8 @@
  * The session and first touch of an event, classified on the server from raw fields with the
  * shared classifier. The SDK's own `context.waymark.channel` is never read: clients are not trusted.
  */
-import { classifyChannel } from '@waymark/sdk/channel';
-import type { ChannelTouch, WireCampaign, WireEvent, WireTouch } from '@waymark/sdk/wire';
+import { classifyChannel } from '@waymark/contract/channel';
+import type { ChannelTouch, WireCampaign, WireEvent, WireTouch } from '@waymark/contract/wire';
 import { TouchMemo } from './touch-memo.js';
 
 export interface Touches {

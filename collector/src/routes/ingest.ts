@@ -3,7 +3,10 @@
  * are produced; each refused one is reported (index, messageId, path, reason) and written with its
  * raw payload to the invalid-events topic. The reply waits for the broker's acknowledgement.
  */
-import type { EventType } from '@waymark/sdk/wire';
+
+import { LIMITS } from '@waymark/contract/limits';
+import { originAllowed, type ProjectConfig, ProjectRegistry } from '@waymark/contract/projects';
+import type { EventType } from '@waymark/contract/wire';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CollectorConfig } from '../config.js';
 import { CollectorError } from '../errors.js';
@@ -13,9 +16,7 @@ import { prepareEvent, type Rejection, type RequestFacts } from '../ingest/event
 import { invalidRecord } from '../ingest/invalid.js';
 import { recordJson } from '../ingest/record-json.js';
 import type { EventSink, ProducedRecord, SinkBatch } from '../kafka.js';
-import { LIMITS } from '../limits.js';
 import type { CollectorMetrics } from '../metrics.js';
-import { originAllowed, type ProjectConfig, ProjectRegistry } from '../projects.js';
 import { Withdrawal } from '../withdrawal.js';
 
 export interface IngestOptions {

@@ -3,9 +3,10 @@
  * and its real-Kafka counterpart. Every "bad" event is invalid by construction (each kind breaks
  * exactly one rule the collector enforces), so a test can say how many events must be refused.
  */
-import { EVENT_TYPES } from '@waymark/sdk/wire';
+
+import { LIMITS } from '@waymark/contract/limits';
+import { EVENT_TYPES } from '@waymark/contract/wire';
 import fc from 'fast-check';
-import { LIMITS } from '../limits.js';
 
 const key = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/);
 const scalar = fc.oneof(

@@ -1,8 +1,9 @@
 /** An in-memory `EventSink` for HTTP-level tests: records what would have gone to Kafka. */
+
+import type { CollectedEvent, InvalidEventRecord } from '@waymark/contract/record';
 import type { CollectorConfig } from '../config.js';
 import { loadCollectorConfig } from '../config.js';
 import type { EventSink, SinkBatch } from '../kafka.js';
-import type { CollectedEvent, InvalidEventRecord } from '../record.js';
 
 export interface RecordingSink extends EventSink {
   events: { key: string; record: CollectedEvent }[];

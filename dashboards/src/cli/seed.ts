@@ -5,9 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadProjects } from '@waymark/collector/projects';
-import { TABLES } from '@waymark/processor/schema';
-import { CHANNELS } from '@waymark/sdk/wire';
+import { loadProjects } from '@waymark/contract/projects';
+import { TABLES } from '@waymark/contract/schema';
+import { CHANNELS } from '@waymark/contract/wire';
 import { z } from 'zod';
 import { clickhouseClient } from '../clickhouse.js';
 import { loadDashboardsConfig } from '../config.js';

@@ -13,7 +13,7 @@
  * keyed by a 64-bit hash of the linked user id, else of the anonymous id, where grouping by
  * a string would cost several times more.
  */
-import { type EventColumn, identityMapQuery, TABLES } from '@waymark/processor/schema';
+import { type EventColumn, identityMapQuery, TABLES } from '@waymark/contract/schema';
 import { sqlIdentifier } from '../sql/escape.js';
 import type { SqlParams } from '../sql/params.js';
 import type { Scope } from './scope.js';

@@ -5,7 +5,7 @@
  * per person on current ClickHouse, so the "last" event was an arbitrary one (the first stored).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { EventRow } from '@waymark/processor/schema';
+import type { EventRow } from '@waymark/contract/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, insertRows } from '../test/database.js';
 import { identityRow, session } from '../test/events.js';

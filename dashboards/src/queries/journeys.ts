@@ -10,7 +10,7 @@
  * scope's range is whole days and its device and bot filters are rollup keys, so they select
  * exactly the events the same filters on `events` would.
  */
-import { TABLES } from '@waymark/processor/schema';
+import { TABLES } from '@waymark/contract/schema';
 import { sqlIdentifier } from '../sql/escape.js';
 import type { SqlParams } from '../sql/params.js';
 import {

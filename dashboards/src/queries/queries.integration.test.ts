@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests only, like ../test/database.ts: the processor does not export its migrations.
-import { MIGRATIONS } from '../../../processor/src/schema/migrations.js';
+import { MIGRATIONS } from '@waymark/contract/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, insertRows } from '../test/database.js';
 import { eventRow } from '../test/events.js';
 import { CONVERSION_PATHS, journeyEvents, journeyIdentities } from '../test/journeys.js';

@@ -3,7 +3,7 @@
  * schema for the API's query string and the CLI's flags, so both refuse the same inputs with
  * the same field names.
  */
-import { CHANNELS } from '@waymark/sdk/wire';
+import { CHANNELS } from '@waymark/contract/wire';
 import { z } from 'zod';
 
 const DAY_MS = 86_400_000;

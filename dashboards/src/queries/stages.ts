@@ -3,7 +3,7 @@
  * defaults; the query builders turn them into SQL predicates at query time, so a changed rule
  * applies to all historical data at once (nothing is materialized per stage).
  */
-import { EVENT_TYPES } from '@waymark/sdk/wire';
+import { EVENT_TYPES } from '@waymark/contract/wire';
 import { z } from 'zod';
 import type { SqlParams } from '../sql/params.js';
 

@@ -5,11 +5,9 @@
  * database created fresh with the same rows.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { TABLES } from '@waymark/processor/schema';
+import { migrate, TABLES } from '@waymark/contract/schema';
 import { testClickHouse, uniqueDatabase } from '@waymark/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// Tests only, like ../test/database.ts: the processor does not export its migrations.
-import { migrate } from '../../../processor/src/schema/migrations.js';
 import { insertRows } from '../test/database.js';
 import { journeyEvents, journeyIdentities } from '../test/journeys.js';
 import { MODELS } from './attribution.js';

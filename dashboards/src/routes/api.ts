@@ -1,5 +1,5 @@
 /** `/api/v1/<question>`: read-key auth, zod-validated parameters, JSON answers. */
-import { ProjectRegistry } from '@waymark/collector/projects';
+import { ProjectRegistry } from '@waymark/contract/projects';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DashboardProject, DashboardsConfig } from '../config.js';
 import { WaymarkHttpError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { classifyChannel } from '@waymark/sdk/channel';
+import { classifyChannel } from '@waymark/contract/channel';
 import { describe, expect, it } from 'vitest';
 import { MODELS } from '../queries/attribution.js';
 import { generateDemo, seedOptionsSchema } from './generate.js';

@@ -8,8 +8,8 @@
  * later day (sometimes buying again, sometimes on a second device that identifies as the same
  * user). A few bots crawl and even "buy"; they must not count.
  */
-import { classifyChannel } from '@waymark/sdk/channel';
-import { CHANNELS, type Channel, type WireEvent, type WireTouch } from '@waymark/sdk/wire';
+import { classifyChannel } from '@waymark/contract/channel';
+import { CHANNELS, type Channel, type WireEvent, type WireTouch } from '@waymark/contract/wire';
 import { z } from 'zod';
 import { Random } from './random.js';
 import { type GroundTruth, groundTruth, type PersonJourney } from './truth.js';

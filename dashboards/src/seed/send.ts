@@ -4,7 +4,7 @@
  * Every event must be accepted; a refused one is an error (the demo would be wrong otherwise).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WireEvent } from '@waymark/sdk/wire';
+import type { WireEvent } from '@waymark/contract/wire';
 
 export interface SendOptions {
   collectorUrl: string;

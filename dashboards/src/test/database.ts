@@ -1,10 +1,7 @@
 /** A fresh ClickHouse database with the processor's schema, for integration tests. */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { EventRow, IdentityRow } from '@waymark/processor/schema';
-import { TABLES } from '@waymark/processor/schema';
+import { type EventRow, type IdentityRow, migrate, TABLES } from '@waymark/contract/schema';
 import { testClickHouse, uniqueDatabase } from '@waymark/test-harness';
-// Tests only: the processor owns the migrations and does not export them as a package entry.
-import { migrate } from '../../../processor/src/schema/migrations.js';
 
 export async function freshDatabase(
   label: string,

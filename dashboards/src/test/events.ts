@@ -1,5 +1,5 @@
 /** Builders for hand-made rows in tests: every column filled, only what matters spelled out. */
-import type { EventRow, IdentityRow } from '@waymark/processor/schema';
+import type { EventRow, IdentityRow } from '@waymark/contract/schema';
 
 let sequence = 0;
 

@@ -19,7 +19,7 @@
  *                        s11 direct 11-13 /checkout 10:00 + order 80 10:05
  * Not counted: a bot (x1) with two pages and an order, project p2, and events outside the range.
  */
-import type { EventRow, IdentityRow } from '@waymark/processor/schema';
+import type { EventRow, IdentityRow } from '@waymark/contract/schema';
 import { eventRow, identityRow, session } from './events.js';
 
 const order = (timestamp: string, revenue: number) => ({

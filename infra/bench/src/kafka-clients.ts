@@ -15,7 +15,7 @@
  * platformatic/kafka#326, fixed in 2.x, which needs Node 22): with it, sends must never overlap on
  * one producer (several producers with one send out each, as the collector's lanes are, are fine).
  */
-import { DEFAULT_TOPIC_PARTITIONS, ensureTopic } from '@waymark/collector/topics';
+import { DEFAULT_TOPIC_PARTITIONS, ensureTopic } from '@waymark/contract/topics';
 import { eventually } from '@waymark/test-harness';
 import type { Admin, Kafka } from 'kafkajs';
 import {

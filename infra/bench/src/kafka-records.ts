@@ -4,9 +4,9 @@
  * many persons. Built once per run, before any clock starts, and handed to every client unchanged.
  */
 import { randomUUID } from 'node:crypto';
-import type { CollectedEvent } from '@waymark/collector/record';
-import { recordKey } from '@waymark/collector/record';
-import type { ChannelTouch } from '@waymark/sdk/wire';
+import type { CollectedEvent } from '@waymark/contract/record';
+import { recordKey } from '@waymark/contract/record';
+import type { ChannelTouch } from '@waymark/contract/wire';
 import { PROJECT_ID, sdkEvent } from './payload.js';
 
 export interface BenchRecord {

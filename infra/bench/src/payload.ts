@@ -3,7 +3,7 @@
  * touches, userAgent), about 600 bytes each as JSON, with unique messageIds.
  */
 import { randomUUID } from 'node:crypto';
-import type { WaymarkContext } from '@waymark/sdk/wire';
+import type { WaymarkContext } from '@waymark/contract/wire';
 
 export const WRITE_KEY = 'wk_bench_write_key';
 export const READ_KEY = 'rk_bench_read_key_0001';

@@ -6,7 +6,7 @@
  * page views and product views (engagement), an order for every third person (transaction), a
  * return visit 3 days later for half of the buyers (retention); seven channels, two devices.
  */
-import type { EventRow } from '@waymark/processor/schema';
+import type { EventRow } from '@waymark/contract/schema';
 import { PROJECT_ID } from './payload.js';
 
 export const SEED_RANGE = { from: '2026-09-01', to: '2026-10-30' } as const;

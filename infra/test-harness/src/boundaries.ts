@@ -36,14 +36,6 @@ export const ALLOWED_SERVICE_DEPENDENCIES: readonly string[] = [
   '@waymark/collector → @waymark/sdk',
   // record, topics (→ contract) and worker-thread (→ kit)
   '@waymark/processor → @waymark/collector',
-  // wire types (→ contract)
-  '@waymark/processor → @waymark/sdk',
-  // projects (→ contract)
-  '@waymark/dashboards → @waymark/collector',
-  // the ClickHouse schema (→ contract)
-  '@waymark/dashboards → @waymark/processor',
-  // wire types and the channel classifier (→ contract)
-  '@waymark/dashboards → @waymark/sdk',
 ];
 
 /** `file → package` for relative imports that leave their package today; see above. */
@@ -51,10 +43,6 @@ export const ALLOWED_RELATIVE_IMPORTS: readonly string[] = [
   // the SDK's core client against the collector: a cross-process contract test whose home is
   // infra/e2e (or a devDependency on the SDK's core through contract)
   'collector/src/sdk-contract.test.ts → @waymark/sdk',
-  // migrations: the ClickHouse schema moves to @waymark/contract
-  'dashboards/src/queries/queries.integration.test.ts → @waymark/processor',
-  'dashboards/src/queries/upgrade.integration.test.ts → @waymark/processor',
-  'dashboards/src/test/database.ts → @waymark/processor',
   // the collector's fuzz generators: by name once they live in contract (or are exported)
   'infra/chaos/fuzz.integration.test.ts → @waymark/collector',
 ];

@@ -1,5 +1,6 @@
+import { clickHouseErrorCode } from '@waymark/contract/schema';
 import { describe, expect, it } from 'vitest';
-import { clickHouseErrorCode, isRowDataError } from './errors.js';
+import { isRowDataError } from './errors.js';
 
 describe('ClickHouse error classification', () => {
   it('reads the code from a current server (parsed by the client)', () => {

@@ -1,3 +1,5 @@
+import { clickHouseErrorCode } from '@waymark/contract/schema';
+
 /**
  * ClickHouse error codes that mean "this input is bad", as opposed to "the server cannot take it
  * now". Only these make the loader look for the offending rows and dead-letter them; any other
@@ -20,19 +22,6 @@ const ROW_DATA_ERROR_CODES = new Set([
   '131', // TOO_LARGE_STRING_SIZE
   '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
 ]);
-
-/**
- * The server's error code, when ClickHouse answered with an error (rather than not at all):
- * @clickhouse/client parses it from a current server's answer (24.8 LTS and later) into the
- * ClickHouseError's `code`, a string of digits. Network errors have codes too ('ECONNREFUSED'),
- * which are not the server's. (ClickHouse 18.16's "Code: 41, e.displayText() = …" answers,
- * which the client did not parse, are no longer read: that release is not supported.)
- */
-export function clickHouseErrorCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { code } = err as { code?: unknown };
-  return typeof code === 'string' && /^\d+$/.test(code) ? code : undefined;
-}
 
 /** True when ClickHouse rejected the rows themselves (retrying the same rows cannot help). */
 export function isRowDataError(err: unknown): boolean {

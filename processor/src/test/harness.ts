@@ -3,7 +3,8 @@
  * processor as a child process, and exact reads of what reached ClickHouse.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ensureTopic } from '@waymark/collector/topics';
+import { dedupedEventsQuery, EXACT_EVENT_COUNT } from '@waymark/contract/schema';
+import { ensureTopic } from '@waymark/contract/topics';
 import {
   eventually,
   freePort,
@@ -15,7 +16,6 @@ import {
 } from '@waymark/test-harness';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from '../kafka/dead-letters.js';
-import { dedupedEventsQuery, EXACT_EVENT_COUNT } from '../schema/dedupe.js';
 import { bytes, collectedEvent } from './records.js';
 
 export const PARTITIONS = 4;

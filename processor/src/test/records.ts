@@ -1,6 +1,6 @@
 /** Kafka records for tests: what the collector produces (`CollectedEvent`). */
-import type { CollectedEvent } from '@waymark/collector/record';
-import type { ChannelTouch } from '@waymark/sdk/wire';
+import type { CollectedEvent } from '@waymark/contract/record';
+import type { ChannelTouch } from '@waymark/contract/wire';
 
 export const DIRECT: ChannelTouch = {
   channel: 'direct',

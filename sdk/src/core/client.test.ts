@@ -1,5 +1,5 @@
+import type { WireEvent } from '@waymark/contract/wire';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WireEvent } from '../wire.js';
 import { createClient } from './client.js';
 import type { WaymarkConfig } from './config.js';
 import type { Environment } from './environment.js';

@@ -1,5 +1,11 @@
-import { queryParams } from '../channel/url.js';
-import type { EventType, JsonObject, WireCampaign, WireContext, WireEvent } from '../wire.js';
+import { queryParams } from '@waymark/contract/channel';
+import type {
+  EventType,
+  JsonObject,
+  WireCampaign,
+  WireContext,
+  WireEvent,
+} from '@waymark/contract/wire';
 import { DEFAULTS, type WaymarkConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Environment } from './environment.js';

@@ -1,4 +1,4 @@
-import type { WireEvent } from '../wire.js';
+import type { WireEvent } from '@waymark/contract/wire';
 import type { Queue } from './queue.js';
 import { isRetryable, MAX_BODY_BYTES, retryDelay, type Transport } from './transport.js';
 

@@ -1,4 +1,4 @@
-import type { WirePage } from '../wire.js';
+import type { WirePage } from '@waymark/contract/wire';
 import type { Landing } from './session.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../wire.js';
+import type { JsonValue } from '@waymark/contract/wire';
 
 /** Event properties: JSON values; `undefined` ones are left out. */
 export type Properties = { [key: string]: JsonValue | undefined };

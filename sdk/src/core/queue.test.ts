@@ -1,5 +1,5 @@
+import type { WireEvent } from '@waymark/contract/wire';
 import { describe, expect, it } from 'vitest';
-import type { WireEvent } from '../wire.js';
 import { createQueue } from './queue.js';
 import { KEYS, memoryStore } from './store.js';
 

@@ -1,4 +1,4 @@
-import type { WireEvent } from '../wire.js';
+import type { WireEvent } from '@waymark/contract/wire';
 import { KEYS, readJson, type Store, writeJson } from './store.js';
 
 export interface QueueLimits {

@@ -1,5 +1,5 @@
-import { classifyChannel } from '../channel.js';
-import type { Channel, WireTouch } from '../wire.js';
+import { classifyChannel } from '@waymark/contract/channel';
+import type { Channel, WireTouch } from '@waymark/contract/wire';
 import { KEYS, readJson, type Store, writeJson } from './store.js';
 import { uuid } from './uuid.js';
 

@@ -1,5 +1,5 @@
 /** Fakes for the core's adapters, shared by the unit tests. */
-import type { WireBatch } from '../wire.js';
+import type { WireBatch } from '@waymark/contract/wire';
 import type { Environment } from './environment.js';
 import type { Transport } from './transport.js';
 

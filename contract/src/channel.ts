@@ -1,7 +1,7 @@
 /**
  * The channel classifier: one pure function, shared by the browser SDK, the Node SDK and the
  * collector (which re-classifies what clients send). No DOM, no Node globals.
- * `import { classifyChannel } from '@waymark/sdk/channel'`.
+ * `import { classifyChannel } from '@waymark/contract/channel'`.
  */
 
 import { CLICK_IDS } from './channel/click-ids.js';
@@ -10,7 +10,7 @@ import { isMailHost, siteName, sourceKind } from './channel/sources.js';
 import { hostOf, isInternalReferrer, queryParams } from './channel/url.js';
 import type { ChannelTouch, WireCampaign } from './wire.js';
 
-export { isInternalReferrer } from './channel/url.js';
+export { isInternalReferrer, queryParams } from './channel/url.js';
 
 export interface ChannelInput {
   /** The landing page URL, with its query string. */

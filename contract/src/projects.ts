@@ -1,11 +1,12 @@
 /**
  * Projects and their keys: one zod-validated definition shared by the collector (write keys)
  * and the query side (read keys). Loaded from env `WAYMARK_PROJECTS` (JSON) or
- * `WAYMARK_PROJECTS_FILE` (path to a JSON file); exported as `@waymark/collector/projects`.
+ * `WAYMARK_PROJECTS_FILE` (path to a JSON file); exported as `@waymark/contract/projects`.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 
 const key = z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters');
 const origin = z.union([
@@ -15,9 +16,11 @@ const origin = z.union([
     .regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://shop.example (scheme://host[:port])'),
 ]);
 
+const PROJECT_ID = new RegExp(`^[a-z0-9][a-z0-9_-]{0,${LIMITS.maxProjectIdLength - 1}}$`);
+
 const projectInput = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
+    id: z.string().regex(PROJECT_ID, 'lowercase letters, digits, - and _'),
     /** Public keys for ingestion (SDK / Segment libraries). */
     writeKeys: z.array(key).default([]),
     /** Shorthand for one write key (the original `[{id, writeKey}]` format). */

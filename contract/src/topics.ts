@@ -1,8 +1,21 @@
 /**
  * The Kafka topics Waymark owns and how they are created. Both the collector (which writes) and
- * the processor (which may start first) ensure them, with the same defaults.
+ * the processor (which may start first) ensure them, with the same defaults. The client is a
+ * parameter: this package installs no Kafka client.
  */
-import type { Kafka } from 'kafkajs';
+
+/** The part of a Kafka client these helpers use (kafkajs's `Kafka` is one). */
+export interface TopicAdminClient {
+  admin(): {
+    connect(): Promise<void>;
+    disconnect(): Promise<void>;
+    listTopics(): Promise<string[]>;
+    createTopics(options: {
+      topics: { topic: string; numPartitions: number; replicationFactor: number }[];
+      waitForLeaders: boolean;
+    }): Promise<boolean>;
+  };
+}
 
 export const DEFAULT_EVENTS_TOPIC = 'waymark.events';
 /** Events the collector rejected, with their raw payload and the reason (`InvalidEventRecord`). */
@@ -10,13 +23,17 @@ export const DEFAULT_INVALID_EVENTS_TOPIC = 'waymark.events.invalid';
 export const DEFAULT_TOPIC_PARTITIONS = 6;
 
 /** Creates the topic when missing (an existing topic keeps its partition count). */
-export async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+export async function ensureTopic(
+  kafka: TopicAdminClient,
+  topic: string,
+  partitions: number,
+): Promise<void> {
   await ensureTopics(kafka, [topic], partitions);
 }
 
 /** Creates every missing topic of the list in one admin round trip. */
 export async function ensureTopics(
-  kafka: Kafka,
+  kafka: TopicAdminClient,
   topics: readonly string[],
   partitions: number,
 ): Promise<void> {

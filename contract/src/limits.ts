@@ -1,6 +1,9 @@
 /**
- * Input limits. They bound what one request can cost (memory, CPU, Kafka bytes) and stop abuse;
- * each rejection names the limit it hit. Documented in README.md ("Limits").
+ * Every limit that more than one process checks, once. The collector's limits bound what one
+ * request can cost (memory, CPU, Kafka bytes) and stop abuse; each rejection names the limit it
+ * hit (collector/README.md, "Limits"). The processor validates the Kafka record against the
+ * same numbers (record.ts), so an event the collector acknowledges is one the processor stores:
+ * limits.test.ts checks both sides at each limit's edge.
  */
 export const LIMITS = Object.freeze({
   /** Request body after gzip decoding, bytes. */
@@ -19,10 +22,21 @@ export const LIMITS = Object.freeze({
   maxCollectionSize: 1000,
   /** Characters of ids (messageId, anonymousId, userId, groupId, previousId) and event names. */
   maxIdLength: 256,
+  /** Characters of a project id (projects.ts), which every Kafka record carries. */
+  maxProjectIdLength: 64,
   /** A corrected timestamp later than receivedAt plus this is rejected as absurd. */
   maxFutureMs: 24 * 60 * 60 * 1000,
   /** Earliest timestamp accepted (earlier ones are absurd for web analytics). */
   minTimestampMs: Date.UTC(2000, 0, 1),
   /** Raw payload bytes kept in an invalid-event record. */
   maxInvalidRawBytes: 32 * 1024,
+  /**
+   * The instants the processor can store: the columns are DateTime64(3) (1900 … 2299), but the
+   * rollups keep page-view seconds as UInt32 (1970-01-01 … 2106-02-07), and rows from before
+   * migration 4 were DateTime (the same range): a year cap of 2105 keeps every accepted instant
+   * storable in every column. From this (inclusive) …
+   */
+  minStorableMs: 0,
+  /** … to this (exclusive). */
+  maxStorableMs: Date.UTC(2106, 0, 1),
 });

@@ -1,6 +1,15 @@
 import { testClickHouse, uniqueDatabase } from '@waymark/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_COLUMNS, TABLES } from './columns.js';
+import {
+  type Columns,
+  CURRENT_COLUMNS,
+  ENTRY_TOUCHES_V3,
+  EVENT_COLUMNS,
+  EVENTS_V1,
+  IDENTITIES_V2,
+  JOURNEY_DAYS_V3,
+  TABLES,
+} from './columns.js';
 import { dedupedEventsQuery, EXACT_EVENT_COUNT, identityMapQuery } from './dedupe.js';
 import { appliedVersions, MIGRATIONS, migrate } from './migrations.js';
 
@@ -16,6 +25,23 @@ afterAll(() => clickhouse.close());
 async function rows<T>(query: string): Promise<T[]> {
   return (await clickhouse.query({ query, format: 'JSONEachRow' })).json<T>();
 }
+
+/** Every table's columns as ClickHouse reports them: table → [name, type] in table order. */
+async function columnsOf(db: string): Promise<Record<string, [string, string][]>> {
+  const found = await rows<{ table: string; name: string; type: string }>(
+    `SELECT table, name, type FROM system.columns
+     WHERE database = '${db}' AND table != '${TABLES.migrations}' AND NOT endsWith(table, '_mv')
+     ORDER BY table, position`,
+  );
+  const tables: Record<string, [string, string][]> = {};
+  for (const { table, name, type } of found) {
+    tables[table] = [...(tables[table] ?? []), [name, type]];
+  }
+  return tables;
+}
+
+const asReported = (tables: Record<string, Columns>) =>
+  Object.fromEntries(Object.entries(tables).map(([table, c]) => [table, Object.entries(c)]));
 
 describe('migrations', () => {
   it('are recorded once applied, and a restart applies nothing', async () => {
@@ -35,10 +61,8 @@ describe('migrations', () => {
   });
 
   it('create exactly the columns of the contract, with the chosen engine and keys', async () => {
-    const columns = await rows<{ name: string }>(
-      `SELECT name FROM system.columns WHERE database = '${database}' AND table = '${TABLES.events}'`,
-    );
-    expect(columns.map((c) => c.name).sort()).toEqual([...EVENT_COLUMNS].sort());
+    expect(await columnsOf(database)).toEqual(asReported(CURRENT_COLUMNS));
+    expect(EVENT_COLUMNS).toEqual(Object.keys(CURRENT_COLUMNS[TABLES.events]));
     const [create] = await rows<{ statement: string }>(
       `SHOW CREATE TABLE ${database}.${TABLES.events}`,
     );
@@ -47,6 +71,30 @@ describe('migrations', () => {
     expect(create?.statement).toContain(
       'ORDER BY (project_id, anonymous_id, timestamp, message_id)',
     );
+  });
+
+  // Each shipped version's frozen column lists are what its DDL made: the lists, the DDL and
+  // the row types are one definition at every version, not only the latest.
+  it.each([
+    [1, { [TABLES.events]: EVENTS_V1 }],
+    [2, { [TABLES.events]: EVENTS_V1, [TABLES.identities]: IDENTITIES_V2 }],
+    [
+      3,
+      {
+        [TABLES.events]: EVENTS_V1,
+        [TABLES.identities]: IDENTITIES_V2,
+        [TABLES.journeyDays]: JOURNEY_DAYS_V3,
+        [TABLES.entryTouches]: ENTRY_TOUCHES_V3,
+      },
+    ],
+  ] as const)('after migration %i, have the columns of that version', async (version, tables) => {
+    const db = uniqueDatabase(`schema_v${version}`);
+    try {
+      await migrate(clickhouse, db, { until: version });
+      expect(await columnsOf(db)).toEqual(asReported(tables));
+    } finally {
+      await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${db}` });
+    }
   });
 });
 

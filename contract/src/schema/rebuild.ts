@@ -17,8 +17,8 @@
  * ReplacingMergeTree collapses and readers deduplicate by message id anyway.
  */
 import { randomBytes } from 'node:crypto';
-import { clickHouseErrorCode } from '../clickhouse/errors.js';
 import type { MigrationContext } from './context.js';
+import { clickHouseErrorCode } from './errors.js';
 
 export interface TableRebuild {
   /** The live table. */

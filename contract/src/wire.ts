@@ -1,8 +1,9 @@
 /**
  * The wire contract: what the SDK sends and the collector accepts. Segment's HTTP Tracking API
  * (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/) plus Waymark
- * fields under `context.waymark`. The collector's zod schema is checked against these types at
- * compile time, so this file is the one definition.
+ * fields under `context.waymark`. The zod schema beside it (wire-schema.ts) is checked against
+ * these types at compile time, so this file is the one definition. Types and two constant
+ * lists only: the SDK bundles it at no cost.
  */
 
 export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'alias', 'group'] as const;
@@ -30,7 +31,7 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 /**
- * A classified touch: what `classifyChannel` (sdk/src/channel.ts) returns and what the collector
+ * A classified touch: what `classifyChannel` (channel.ts) returns and what the collector
  * stores for the session touch and the first touch. Absent details are ''.
  */
 export interface ChannelTouch {

@@ -1,5 +1,17 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { EVENT_COLUMNS, TABLES } from './columns.js';
+import {
+  type Columns,
+  columnsDdl,
+  ENTRY_TOUCHES_V3,
+  EVENT_COLUMNS,
+  EVENTS_V1,
+  EVENTS_V4,
+  IDENTITIES_V2,
+  IDENTITIES_V4,
+  JOURNEY_DAYS_V3,
+  JOURNEY_DAYS_V4,
+  TABLES,
+} from './columns.js';
 import { type MigrationContext, migrationContext } from './context.js';
 import { isRebuilt, rebuildTable, type TableRebuild } from './rebuild.js';
 import { assertIdentifier, renderStatement } from './render.js';
@@ -33,6 +45,21 @@ const ENTRY_TOUCHES_SELECT = `SELECT
       GROUP BY project_id, touch, first_channel, first_campaign, session_channel, session_campaign, device_type`;
 
 /**
+ * The rollups' views over events, then their backfill from events (migrations 3 and 4, which
+ * runs them again after swapping events). Views first: an event inserted in between is in
+ * both, which migration 3's comment makes harmless; one inserted before is in the backfill.
+ */
+const ROLLUP_VIEWS_AND_BACKFILL = [
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.journeyDays}_mv TO {db}.${TABLES.journeyDays}
+      AS ${JOURNEY_DAYS_SELECT}`,
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.entryTouches}_mv TO {db}.${TABLES.entryTouches}
+      AS ${ENTRY_TOUCHES_SELECT}`,
+  `INSERT INTO {db}.${TABLES.journeyDays} ${JOURNEY_DAYS_SELECT}
+      SETTINGS max_bytes_before_external_group_by = 1000000000`,
+  `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
+];
+
+/**
  * A step that looks before it acts (a copy-and-swap, a statement that must run only while a
  * table still has its old shape). Like a statement, it must be safe to run again after a crash
  * at any point and while another processor runs it too.
@@ -52,82 +79,38 @@ export interface Migration {
   steps?: readonly (string | MigrationStep)[];
 }
 
-const UTC_MS = "DateTime64(3, 'UTC')";
-
-/** events in its current shape (migration 4): migration 1's table, millisecond timestamps. */
-const createEvents = (name: string) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
-        project_id String,
-        message_id String,
-        type String,
-        event String,
-        anonymous_id String,
-        user_id String,
-        session_id String,
-        timestamp ${UTC_MS},
-        sent_at ${UTC_MS},
-        received_at ${UTC_MS},
-        session_channel String,
-        session_source String,
-        session_medium String,
-        session_campaign String,
-        session_term String,
-        session_content String,
-        session_click_id_type String,
-        session_referrer_host String,
-        first_channel String,
-        first_source String,
-        first_medium String,
-        first_campaign String,
-        first_term String,
-        first_content String,
-        first_click_id_type String,
-        first_referrer_host String,
-        page_url String,
-        page_path String,
-        page_title String,
-        page_referrer String,
-        referrer_host String,
-        revenue Float64,
-        currency String,
-        order_id String,
-        browser String,
-        browser_version String,
-        os String,
-        device_type String,
-        locale String,
-        ip String,
-        is_bot UInt8,
-        library String,
-        properties String,
-        traits String
+/** The events table (see migration 1) under a name, with one version's columns. */
+const eventsTable = (name: string, columns: Columns) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
+        ${columnsDdl(columns)}
       ) ENGINE = ReplacingMergeTree()
       PARTITION BY toYYYYMM(timestamp)
       ORDER BY (project_id, anonymous_id, timestamp, message_id)`;
 
-/** journey_days in its current shape (migration 4): migration 3's rollup, millisecond states. */
-const createJourneyDays = (name: string) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
-        project_id String,
-        day Date,
-        device UInt64,
-        is_bot UInt8,
-        device_type String,
-        type String,
-        track_event String,
-        first_at AggregateFunction(min, ${UTC_MS}),
-        entry_touch AggregateFunction(argMin, UInt64, ${UTC_MS}),
-        page_sessions AggregateFunction(groupArray, UInt64),
-        page_times AggregateFunction(groupArray, UInt32),
-        page_messages AggregateFunction(groupArray, UInt64)
+/** The journey_days rollup (see migration 3) under a name, with one version's columns. */
+const journeyDaysTable = (
+  name: string,
+  columns: Columns,
+) => `CREATE TABLE IF NOT EXISTS {db}.${name} (
+        ${columnsDdl(columns)}
       ) ENGINE = AggregatingMergeTree()
       PARTITION BY toYYYYMM(day)
       ORDER BY (project_id, day, device, is_bot, device_type, type, track_event)`;
 
-const TIMESTAMP_COLUMNS = new Set<string>(['timestamp', 'sent_at', 'received_at']);
+/** events in its current shape (migration 4): migration 1's table, millisecond timestamps. */
+const createEvents = (name: string) => eventsTable(name, EVENTS_V4);
+
+/** journey_days in its current shape (migration 4): migration 3's rollup, millisecond states. */
+const createJourneyDays = (name: string) => journeyDaysTable(name, JOURNEY_DAYS_V4);
+
+// The columns whose type migration 4 changes (the timestamps).
+const TIMESTAMP_COLUMNS = new Set<string>(
+  EVENT_COLUMNS.filter((c) => EVENTS_V1[c] !== EVENTS_V4[c]),
+);
 
 const EVENTS_REBUILD: TableRebuild = {
   table: TABLES.events,
   create: createEvents,
-  done: { column: 'timestamp', type: UTC_MS },
+  done: { column: 'timestamp', type: EVENTS_V4.timestamp },
   copy: {
     columns: EVENT_COLUMNS,
     // The processor wrote UTC wall-clock text into the old DateTime columns, which the server
@@ -143,7 +126,7 @@ const EVENTS_REBUILD: TableRebuild = {
 const JOURNEY_DAYS_REBUILD: TableRebuild = {
   table: TABLES.journeyDays,
   create: createJourneyDays,
-  done: { column: 'first_at', type: `AggregateFunction(min, ${UTC_MS})` },
+  done: { column: 'first_at', type: JOURNEY_DAYS_V4.first_at },
 };
 
 const VIEWS_READING_EVENTS = [`${TABLES.journeyDays}_mv`, `${TABLES.entryTouches}_mv`];
@@ -175,54 +158,7 @@ export const MIGRATIONS: readonly Migration[] = [
       // space saving, never the correctness mechanism, and FINAL is not exact either: queries
       // read events through `LIMIT 1 BY project_id, message_id` or count `uniqExact(message_id)`
       // (schema/dedupe.ts), which is exact before and after merges.
-      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.events} (
-        project_id String,
-        message_id String,
-        type String,
-        event String,
-        anonymous_id String,
-        user_id String,
-        session_id String,
-        timestamp DateTime,
-        sent_at DateTime,
-        received_at DateTime,
-        session_channel String,
-        session_source String,
-        session_medium String,
-        session_campaign String,
-        session_term String,
-        session_content String,
-        session_click_id_type String,
-        session_referrer_host String,
-        first_channel String,
-        first_source String,
-        first_medium String,
-        first_campaign String,
-        first_term String,
-        first_content String,
-        first_click_id_type String,
-        first_referrer_host String,
-        page_url String,
-        page_path String,
-        page_title String,
-        page_referrer String,
-        referrer_host String,
-        revenue Float64,
-        currency String,
-        order_id String,
-        browser String,
-        browser_version String,
-        os String,
-        device_type String,
-        locale String,
-        ip String,
-        is_bot UInt8,
-        library String,
-        properties String,
-        traits String
-      ) ENGINE = ReplacingMergeTree()
-      PARTITION BY toYYYYMM(timestamp)
-      ORDER BY (project_id, anonymous_id, timestamp, message_id)`,
+      eventsTable(TABLES.events, EVENTS_V1),
     ],
   },
   {
@@ -233,11 +169,7 @@ export const MIGRATIONS: readonly Migration[] = [
       // replays collapse in merges; readers take argMax(user_id, timestamp) per anonymous id
       // (schema/dedupe.ts), which is exact before merges too. Small table: no partitions.
       `CREATE TABLE IF NOT EXISTS {db}.${TABLES.identities} (
-        project_id String,
-        anonymous_id String,
-        user_id String,
-        timestamp DateTime,
-        message_id String
+        ${columnsDdl(IDENTITIES_V2)}
       ) ENGINE = ReplacingMergeTree()
       ORDER BY (project_id, anonymous_id, user_id)`,
     ],
@@ -260,43 +192,16 @@ export const MIGRATIONS: readonly Migration[] = [
       // both the view and the backfill, or replayed by the processor, never counts twice.
       // Device, session and message are 64-bit cityHash64 values, as the page-view logic already
       // used for sessions and messages.
-      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.journeyDays} (
-        project_id String,
-        day Date,
-        device UInt64,
-        is_bot UInt8,
-        device_type String,
-        type String,
-        track_event String,
-        first_at AggregateFunction(min, DateTime),
-        entry_touch AggregateFunction(argMin, UInt64, DateTime),
-        page_sessions AggregateFunction(groupArray, UInt64),
-        page_times AggregateFunction(groupArray, UInt32),
-        page_messages AggregateFunction(groupArray, UInt64)
-      ) ENGINE = AggregatingMergeTree()
-      PARTITION BY toYYYYMM(day)
-      ORDER BY (project_id, day, device, is_bot, device_type, type, track_event)`,
+      journeyDaysTable(TABLES.journeyDays, JOURNEY_DAYS_V3),
       // The entry touches by hash: a handful of rows per project (channels × campaigns ×
       // devices); replays collapse in merges and readers take any copy (they are identical).
       `CREATE TABLE IF NOT EXISTS {db}.${TABLES.entryTouches} (
-        project_id String,
-        touch UInt64,
-        first_channel String,
-        first_campaign String,
-        session_channel String,
-        session_campaign String,
-        device_type String
+        ${columnsDdl(ENTRY_TOUCHES_V3)}
       ) ENGINE = ReplacingMergeTree()
       ORDER BY (project_id, touch)`,
       // Views first, then the backfill: an event inserted in between is in both, which the
       // comment above makes harmless; one inserted before is in the backfill.
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.journeyDays}_mv TO {db}.${TABLES.journeyDays}
-      AS ${JOURNEY_DAYS_SELECT}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.entryTouches}_mv TO {db}.${TABLES.entryTouches}
-      AS ${ENTRY_TOUCHES_SELECT}`,
-      `INSERT INTO {db}.${TABLES.journeyDays} ${JOURNEY_DAYS_SELECT}
-      SETTINGS max_bytes_before_external_group_by = 1000000000`,
-      `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
+      ...ROLLUP_VIEWS_AND_BACKFILL,
     ],
   },
   {
@@ -338,14 +243,8 @@ export const MIGRATIONS: readonly Migration[] = [
         run: (ctx) => rebuildTable(ctx, JOURNEY_DAYS_REBUILD),
       },
       // Not in any key: ALTER rewrites the column in place (a no-op once done).
-      `ALTER TABLE {db}.${TABLES.identities} MODIFY COLUMN timestamp ${UTC_MS}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.journeyDays}_mv TO {db}.${TABLES.journeyDays}
-      AS ${JOURNEY_DAYS_SELECT}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.entryTouches}_mv TO {db}.${TABLES.entryTouches}
-      AS ${ENTRY_TOUCHES_SELECT}`,
-      `INSERT INTO {db}.${TABLES.journeyDays} ${JOURNEY_DAYS_SELECT}
-      SETTINGS max_bytes_before_external_group_by = 1000000000`,
-      `INSERT INTO {db}.${TABLES.entryTouches} ${ENTRY_TOUCHES_SELECT}`,
+      `ALTER TABLE {db}.${TABLES.identities} MODIFY COLUMN timestamp ${IDENTITIES_V4.timestamp}`,
+      ...ROLLUP_VIEWS_AND_BACKFILL,
     ],
   },
 ];

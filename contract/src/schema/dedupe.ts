@@ -16,6 +16,7 @@
  * for a while; the same reads make that harmless.)
  */
 import { EVENT_COLUMNS, type EventRow, TABLES } from './columns.js';
+import { assertIdentifier } from './render.js';
 
 export type EventColumn = keyof EventRow;
 
@@ -27,12 +28,6 @@ export const EVENT_IDENTITY = [
   'project_id',
   'message_id',
 ] as const satisfies readonly EventColumn[];
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function assertIdentifier(name: string, what: string): void {
-  if (!IDENTIFIER.test(name)) throw new Error(`${what} "${name}" is not a plain SQL identifier`);
-}
 
 export interface DedupedEventsOptions {
   database: string;

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadCollectorConfig } from './config.js';
 import { loadProjects, ProjectRegistry, ProjectsConfigError } from './projects.js';
 
 describe('loadProjects', () => {
@@ -60,37 +59,5 @@ describe('loadProjects', () => {
       'not both',
     );
     expect(() => loadProjects({ WAYMARK_PROJECTS: '[' })).toThrow('must be JSON');
-  });
-});
-
-describe('loadCollectorConfig', () => {
-  it('reports env and project problems together', () => {
-    expect(() => loadCollectorConfig({ COLLECTOR_PORT: 'eighty', WAYMARK_PROJECTS: '[]' })).toThrow(
-      ConfigError,
-    );
-    try {
-      loadCollectorConfig({ COLLECTOR_PORT: 'eighty', WAYMARK_PROJECTS: '[]' });
-    } catch (err) {
-      expect((err as Error).message).toMatch(
-        /COLLECTOR_PORT: .*; invalid WAYMARK_PROJECTS .*at least one project/,
-      );
-    }
-  });
-
-  it('parses proxies, limits and Kafka settings', () => {
-    const config = loadCollectorConfig({
-      COLLECTOR_TRUST_PROXY: '10.0.0.1, 10.0.0.2',
-      KAFKA_BROKERS: 'a:9092, b:9092',
-      KAFKA_COMPRESSION: 'none',
-    });
-    expect(config.trustProxy).toEqual(['10.0.0.1', '10.0.0.2']);
-    expect(config.kafka).toMatchObject({
-      brokers: ['a:9092', 'b:9092'],
-      eventsTopic: 'waymark.events',
-      invalidEventsTopic: 'waymark.events.invalid',
-      compression: 'none',
-    });
-    expect(loadCollectorConfig({ COLLECTOR_TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(Object.isFrozen(config)).toBe(true);
   });
 });

@@ -1,9 +1,13 @@
 /**
- * The zod side of the wire contract (sdk/src/wire.ts). Checked against the SDK's types at compile
- * time in both directions: what the schema outputs is a `WireEvent`, and every `WireEvent` the SDK
- * can build is accepted by the schema's input type. Size, depth and string limits are enforced
- * before this schema runs (ingest/structure.ts), so the recursive JSON parts here are bounded.
+ * The zod side of the wire contract (wire.ts, beside it), which the collector validates with.
+ * Checked against the types at compile time in both directions: what the schema outputs is a
+ * `WireEvent`, and every `WireEvent` the SDK can build is accepted by the schema's input type.
+ * Size, depth and string limits are enforced before this schema runs (the collector's
+ * ingest/structure.ts), so the recursive JSON parts here are bounded.
  */
+
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
 import {
   CHANNELS,
   EVENT_TYPES,
@@ -12,9 +16,7 @@ import {
   type WireBatch,
   type WireContext,
   type WireEvent,
-} from '@waymark/sdk/wire';
-import { z } from 'zod';
-import { LIMITS } from './limits.js';
+} from './wire.js';
 
 const id = z.string().min(1, 'must not be empty').max(LIMITS.maxIdLength);
 const isoDate = z.iso.datetime({ offset: true, message: 'an ISO-8601 date-time' });

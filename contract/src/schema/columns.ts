@@ -1,0 +1,191 @@
+/**
+ * The ClickHouse tables' names and columns, defined once: each table's columns are a frozen
+ * list of name → ClickHouse type per schema version, from which the migrations' DDL
+ * (`columnsDdl`), the row types (`EventRow`, `IdentityRow`) and the column lists
+ * (`EVENT_COLUMNS`) are derived. A shipped version's list is never edited (the migrations are
+ * append-only); a new shape is a new list, usually the previous one with some types changed.
+ * schema.integration.test.ts checks that what ClickHouse reports after each migration is
+ * exactly its version's list, names, types and order.
+ *
+ * Timestamps are `DateTime64(3, 'UTC')` columns (migration 4), written and read as
+ * 'YYYY-MM-DD hh:mm:ss.sss' UTC strings, so events within one second keep their order.
+ * Absent strings are '' and absent numbers 0 (no Nullable: it costs space and speed in scans).
+ */
+
+export const TABLES = {
+  events: 'events',
+  identities: 'identities',
+  /** Rollup of events per project, day, device and event kind (migration 3), for the funnel. */
+  journeyDays: 'journey_days',
+  /** Entry-touch hash → its channel, campaign and device columns (migration 3). */
+  entryTouches: 'entry_touches',
+  migrations: 'schema_migrations',
+} as const;
+
+/** Milliseconds in UTC: the timestamp type from migration 4 on. */
+export const UTC_MS = "DateTime64(3, 'UTC')";
+
+/** The ClickHouse types of plain columns, and how a JSONEachRow row carries each. */
+interface Plain {
+  String: string;
+  Float64: number;
+  UInt8: number;
+  UInt32: number;
+  UInt64: number;
+  Date: string;
+  DateTime: string;
+  [UTC_MS]: string;
+}
+
+/** A table's columns at one schema version: name → ClickHouse type, in table order. */
+export type Columns = Readonly<Record<string, string>>;
+
+/** The row of a table with these columns, as inserted and read with JSONEachRow. */
+export type RowOf<C extends Columns> = {
+  -readonly [K in keyof C]: C[K] extends keyof Plain ? Plain[C[K]] : unknown;
+};
+
+/** The column list of a DDL statement: `name Type` per column, one a line. */
+export function columnsDdl(columns: Columns): string {
+  return Object.entries(columns)
+    .map(([name, type]) => `${name} ${type}`)
+    .join(',\n        ');
+}
+
+type TouchPart =
+  | 'channel'
+  | 'source'
+  | 'medium'
+  | 'campaign'
+  | 'term'
+  | 'content'
+  | 'click_id_type'
+  | 'referrer_host';
+
+/** The eight columns of a classified touch (`ChannelTouch`), under a prefix. */
+const touch = <P extends string>(prefix: P) =>
+  ({
+    [`${prefix}_channel`]: 'String',
+    [`${prefix}_source`]: 'String',
+    [`${prefix}_medium`]: 'String',
+    [`${prefix}_campaign`]: 'String',
+    [`${prefix}_term`]: 'String',
+    [`${prefix}_content`]: 'String',
+    [`${prefix}_click_id_type`]: 'String',
+    [`${prefix}_referrer_host`]: 'String',
+  }) as { [K in `${P}_${TouchPart}`]: 'String' };
+
+/** events as migration 1 created it (second timestamps). */
+export const EVENTS_V1 = Object.freeze({
+  project_id: 'String',
+  message_id: 'String',
+  /** track | page | screen | identify | alias | group */
+  type: 'String',
+  /** `track`: the event name; `page`/`screen`: the page name. */
+  event: 'String',
+  anonymous_id: 'String',
+  user_id: 'String',
+  session_id: 'String',
+  /** When it happened, corrected for client clock skew. */
+  timestamp: 'DateTime',
+  sent_at: 'DateTime',
+  received_at: 'DateTime',
+  /** The touch that started the session (server-side classification). */
+  ...touch('session'),
+  /** The person's first touch (server-side classification). */
+  ...touch('first'),
+  page_url: 'String',
+  page_path: 'String',
+  page_title: 'String',
+  page_referrer: 'String',
+  /** Host of this page's referrer. */
+  referrer_host: 'String',
+  /** From standard e-commerce properties (revenue / total / value), 0 when none. */
+  revenue: 'Float64',
+  currency: 'String',
+  order_id: 'String',
+  browser: 'String',
+  browser_version: 'String',
+  os: 'String',
+  /** desktop | mobile | tablet | bot | other */
+  device_type: 'String',
+  locale: 'String',
+  /** Anonymized unless the project keeps IPs. */
+  ip: 'String',
+  /** 1 when the user agent is a known bot. */
+  is_bot: 'UInt8',
+  library: 'String',
+  /** The remaining properties / traits as JSON strings (query with visitParamExtract*). */
+  properties: 'String',
+  traits: 'String',
+} as const);
+
+/** events from migration 4 on: millisecond timestamps, same columns in the same order. */
+export const EVENTS_V4 = Object.freeze({
+  ...EVENTS_V1,
+  timestamp: UTC_MS,
+  sent_at: UTC_MS,
+  received_at: UTC_MS,
+} as const);
+
+/** identities as migration 2 created it: an anonymous id seen as a user id (identify, alias). */
+export const IDENTITIES_V2 = Object.freeze({
+  project_id: 'String',
+  anonymous_id: 'String',
+  user_id: 'String',
+  /** When the link was made. */
+  timestamp: 'DateTime',
+  message_id: 'String',
+} as const);
+
+/** identities from migration 4 on (the timestamp column altered in place). */
+export const IDENTITIES_V4 = Object.freeze({ ...IDENTITIES_V2, timestamp: UTC_MS } as const);
+
+const journeyDays = <T extends string>(time: T) =>
+  ({
+    project_id: 'String',
+    day: 'Date',
+    device: 'UInt64',
+    is_bot: 'UInt8',
+    device_type: 'String',
+    type: 'String',
+    track_event: 'String',
+    first_at: `AggregateFunction(min, ${time})`,
+    entry_touch: `AggregateFunction(argMin, UInt64, ${time})`,
+    page_sessions: 'AggregateFunction(groupArray, UInt64)',
+    page_times: 'AggregateFunction(groupArray, UInt32)',
+    page_messages: 'AggregateFunction(groupArray, UInt64)',
+  }) as const;
+
+/** journey_days as migration 3 created it (states over DateTime). */
+export const JOURNEY_DAYS_V3 = Object.freeze(journeyDays('DateTime'));
+/** journey_days from migration 4 on (states over DateTime64(3)). */
+export const JOURNEY_DAYS_V4 = Object.freeze(journeyDays(UTC_MS));
+
+/** entry_touches as migration 3 created it (unchanged since). */
+export const ENTRY_TOUCHES_V3 = Object.freeze({
+  project_id: 'String',
+  touch: 'UInt64',
+  first_channel: 'String',
+  first_campaign: 'String',
+  session_channel: 'String',
+  session_campaign: 'String',
+  device_type: 'String',
+} as const);
+
+/** Every table's columns in the current schema (the latest migration). */
+export const CURRENT_COLUMNS = Object.freeze({
+  [TABLES.events]: EVENTS_V4,
+  [TABLES.identities]: IDENTITIES_V4,
+  [TABLES.journeyDays]: JOURNEY_DAYS_V4,
+  [TABLES.entryTouches]: ENTRY_TOUCHES_V3,
+});
+
+/** One row of the events table, as inserted with JSONEachRow. */
+export type EventRow = RowOf<typeof EVENTS_V4>;
+
+/** One row of the identities table: an anonymous id seen as a user id (identify, alias). */
+export type IdentityRow = RowOf<typeof IDENTITIES_V4>;
+
+/** The events table's columns, in table order. */
+export const EVENT_COLUMNS = Object.freeze(Object.keys(EVENTS_V4)) as readonly (keyof EventRow)[];
