@@ -29,6 +29,6 @@ export default defineConfig({
     globalSetup: [fileURLToPath(new URL('./infra/src/test/global-setup.ts', import.meta.url))],
     // Two cores: Kafka and ClickHouse need one of them.
     maxWorkers: 2,
-    projects: ['sdk', 'collector', 'processor', 'dashboards', 'infra'].map(project),
+    projects: ['sdk', 'kit', 'collector', 'processor', 'dashboards', 'infra'].map(project),
   },
 });

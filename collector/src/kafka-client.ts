@@ -1,12 +1,11 @@
 /**
- * What the producer thread needs of a Kafka client (`ProducerLanes`), and the kafkajs client
- * settings, shared by the producer thread and the HTTP thread's admin client. Retries are bounded
- * (kafkajs would otherwise retry an idempotent send forever): a send to an unreachable broker fails
- * within about `produceTimeoutMs` on its own.
+ * What the producer thread needs of a Kafka client (`ProducerLanes`), whichever it is, and what
+ * both clients share: the timeout and retry budget (a send to an unreachable broker fails within
+ * about `produceTimeoutMs` on its own) and the renewal of a lane's producer after a failed send.
+ * No client library is imported here: each client's settings, partitioner and codec live in its
+ * own file (kafka-kafkajs.ts, kafka-platformatic.ts).
  */
-import kafkajs, { type Kafka, type ProducerConfig } from 'kafkajs';
 import type { CollectorConfig } from './config.js';
-import { sameKeyPartitioner } from './partitioner.js';
 
 export type KafkaSettings = CollectorConfig['kafka'];
 
@@ -44,34 +43,6 @@ export const requestTimeout = (config: KafkaSettings) =>
 /** Retries after the first attempt, for every request. */
 export const RETRIES = 2;
 export const INITIAL_RETRY_MS = 100;
-
-export function createKafka(config: KafkaSettings): Kafka {
-  return new kafkajs.Kafka({
-    clientId: 'waymark-collector',
-    brokers: [...config.brokers],
-    logLevel: kafkajs.logLevel.NOTHING,
-    connectionTimeout: connectTimeout(config),
-    requestTimeout: requestTimeout(config),
-    retry: {
-      retries: RETRIES,
-      initialRetryTime: INITIAL_RETRY_MS,
-      maxRetryTime: retryBudget(config),
-    },
-  });
-}
-
-export function producerSettings(config: KafkaSettings): ProducerConfig {
-  return {
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: sameKeyPartitioner,
-    retry: {
-      retries: RETRIES,
-      initialRetryTime: INITIAL_RETRY_MS,
-      maxRetryTime: retryBudget(config),
-    },
-  };
-}
 
 /**
  * One lane's producer, replaced by a new one after a failed send. An idempotent producer numbers

@@ -6,8 +6,8 @@
  * reason and raw payload.
  */
 import type { Worker } from 'node:worker_threads';
+import { createKafka } from '@waymark/kit/kafka';
 import fc from 'fast-check';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices, uniqueTopic } from '../../infra/src/test/context.js';
 import { freePort } from '../../infra/src/test/processes.js';
@@ -48,7 +48,7 @@ describe.each(KAFKA_CLIENTS)('KAFKA_CLIENT=%s', (client) => {
   });
 
   it('creates both topics with the configured partition count and reports ready', async () => {
-    const admin = new Kafka({ brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafka({ clientId: 'collector-test', brokers: kafkaBrokers }).admin();
     await admin.connect();
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [eventsTopic, invalidTopic] });

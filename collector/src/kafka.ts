@@ -5,9 +5,10 @@
  * and readiness use kafkajs's admin client whatever produces.
  */
 import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '@waymark/kit/worker-thread';
 import { coalesce } from './coalesce.js';
 import type { CollectorConfig } from './config.js';
-import { createKafka } from './kafka-client.js';
+import { kafkajsClient } from './kafka-kafkajs.js';
 import type {
   FromProducerThread,
   ProducedRecord,
@@ -16,7 +17,6 @@ import type {
 } from './kafka-worker.js';
 import { ensureTopics } from './topics.js';
 import type { Withdrawal } from './withdrawal.js';
-import { startWorkerThread } from './worker-thread.js';
 
 export type { ProducedRecord } from './kafka-worker.js';
 
@@ -87,7 +87,7 @@ export async function connectKafkaSink(
   config: CollectorConfig['kafka'],
   options: KafkaSinkOptions = {},
 ): Promise<KafkaSink> {
-  const kafka = createKafka(config);
+  const kafka = kafkajsClient(config);
   await ensureTopics(kafka, [config.eventsTopic, config.invalidEventsTopic], config.partitions);
 
   const thread = (options.startThread ?? startProducerThread)(config);

@@ -5,10 +5,10 @@
  * inside `properties` and `traits`, which are kept whole.
  */
 import type { CollectedEvent } from '@waymark/collector/record';
+import { memoize } from '@waymark/kit/memo';
 import { CHANNELS, EVENT_TYPES } from '@waymark/sdk/wire';
 import { z } from 'zod';
 import { utcSecondOf } from './instant.js';
-import { memoize } from './memo.js';
 
 // The columns are DateTime64(3) (1900 … 2299), but the rollups keep page-view seconds as UInt32
 // (1970-01-01 … 2106-02-07), and rows from before migration 4 were DateTime (the same range): a

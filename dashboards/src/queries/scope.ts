@@ -3,6 +3,7 @@
  * schema for the API's query string and the CLI's flags, so both refuse the same inputs with
  * the same field names.
  */
+import { clickHouseDateTime } from '@waymark/kit/clickhouse-time';
 import { CHANNELS } from '@waymark/sdk/wire';
 import { z } from 'zod';
 
@@ -68,17 +69,13 @@ export interface Scope {
   includeBots: boolean;
 }
 
-export function toClickHouseTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 /** Checks the range and turns the parsed fields into what the builders use. */
 export function toScope(fields: z.output<typeof scopeSchema>): Scope {
   const startMs = Date.parse(`${fields.from}T00:00:00Z`);
   const endMs = Date.parse(`${fields.to}T00:00:00Z`) + DAY_MS;
   return {
-    start: toClickHouseTime(startMs),
-    end: toClickHouseTime(endMs),
+    start: clickHouseDateTime(startMs),
+    end: clickHouseDateTime(endMs),
     channels: fields.channel,
     campaigns: fields.campaign,
     devices: fields.device,

@@ -4,7 +4,8 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ensureTopic } from '@waymark/collector/topics';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { createKafka } from '@waymark/kit/kafka';
+import type { Kafka, Message } from 'kafkajs';
 import { testServices, uniqueDatabase, uniqueTopic } from '../../../infra/src/test/context.js';
 import {
   eventually,
@@ -19,7 +20,7 @@ import { bytes, collectedEvent } from './records.js';
 export const PARTITIONS = 4;
 
 export function kafkaClient(): Kafka {
-  return new Kafka({ brokers: testServices().kafkaBrokers, logLevel: logLevel.NOTHING });
+  return createKafka({ clientId: 'processor-test', brokers: testServices().kafkaBrokers });
 }
 
 export interface LoadPlan {
