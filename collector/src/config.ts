@@ -89,15 +89,8 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
       service: 'collector',
       schema: envSchema,
       alsoReads: ['WAYMARK_PROJECTS', 'WAYMARK_PROJECTS_FILE'],
-      read: (source, problem) => {
-        try {
-          return loadProjects(source);
-        } catch (err) {
-          if (!(err instanceof ProjectsConfigError)) throw err;
-          problem('', err.message);
-          return [];
-        }
-      },
+      read: (source) => loadProjects(source),
+      readErrors: [ProjectsConfigError],
       build: (e, projects): CollectorConfig => ({
         host: e.COLLECTOR_HOST,
         port: e.COLLECTOR_PORT,

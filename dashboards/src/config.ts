@@ -51,15 +51,8 @@ export function loadDashboardsConfig(
       service: 'dashboards',
       schema: envSchema,
       alsoReads: ['WAYMARK_PROJECTS', 'WAYMARK_PROJECTS_FILE'],
-      read: (source, problem) => {
-        try {
-          return loadProjects(source);
-        } catch (err) {
-          if (!(err instanceof ProjectsConfigError)) throw err;
-          problem('', err.message);
-          return [];
-        }
-      },
+      read: (source) => loadProjects(source),
+      readErrors: [ProjectsConfigError],
       build: (e, projects, problem): DashboardsConfig => {
         const rules = e.WAYMARK_STAGE_RULES ?? {};
         const unknown = Object.keys(rules).filter((id) => !projects.some((p) => p.id === id));

@@ -43,6 +43,8 @@ const spec = {
   },
 };
 
+class ReadError extends Error {}
+
 function problemsOf(load: () => unknown): readonly string[] {
   try {
     load();
@@ -115,15 +117,15 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('lists the problems of a separate reader with the schema’s', () => {
+  it('lists the errors of a separate reader with the schema’s problems, and lets others escape', () => {
     const load = () =>
       loadConfig(
         {
           ...spec,
-          read: (_env, problem) => {
-            problem('', 'invalid WAYMARK_PROJECTS — fix: at least one project');
-            return undefined;
+          read: () => {
+            throw new ReadError('invalid WAYMARK_PROJECTS — fix: at least one project');
           },
+          readErrors: [ReadError],
         },
         { APP_PORT: 'eighty' },
       );
@@ -131,6 +133,15 @@ describe('loadConfig', () => {
       expect.stringMatching(/^APP_PORT: /),
       'invalid WAYMARK_PROJECTS — fix: at least one project',
     ]);
+    const bug = () =>
+      loadConfig({
+        ...spec,
+        read: () => {
+          throw new TypeError('a bug, not a setting');
+        },
+        readErrors: [ReadError],
+      });
+    expect(bug).toThrow(TypeError);
   });
 
   describe('WAYMARK_CONFIG_FILE', () => {

@@ -41,6 +41,13 @@ export interface ConfigSpec<S extends z.ZodObject, R, C> {
    */
   read?: (env: Env, problem: Problem) => R;
   /**
+   * Errors `read` may throw that are problems of the settings (a project parser's own error
+   * class, say): their messages are listed with the others instead of escaping.
+   */
+  readErrors?: readonly (abstract new (
+    ...args: never[]
+  ) => Error)[];
+  /**
    * Names a config file may hold besides the schema's (those `read` takes); any other name in the
    * file is reported as a problem, since a misspelt one would otherwise be ignored silently.
    */
@@ -112,9 +119,15 @@ export function loadConfig<S extends z.ZodObject, R = undefined, C = unknown>(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problem(issue.path.join('.') || 'env', issue.message);
   }
-  const read = spec.read?.(source, problem) as R;
+  let read: R | undefined;
+  try {
+    read = spec.read?.(source, problem);
+  } catch (err) {
+    if (!spec.readErrors?.some((type) => err instanceof type)) throw err;
+    problem('', (err as Error).message);
+  }
   if (parsed.success && problems.length === 0) {
-    const config = spec.build(parsed.data, read, problem);
+    const config = spec.build(parsed.data, read as R, problem);
     if (problems.length === 0) return deepFreeze(config);
   }
   throw new ConfigError(`invalid ${spec.service} config — fix: ${problems.join('; ')}`, problems);

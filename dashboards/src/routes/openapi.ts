@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ERRORS } from '../errors.js';
-import { QUESTIONS } from './questions.js';
+import { QUESTIONS } from '../queries/index.js';
 
 interface JsonSchemaObject {
   properties?: Record<string, Record<string, unknown>>;
