@@ -32,17 +32,29 @@ export interface ProducerLanes {
   close(): Promise<void>;
 }
 
-/** A bound on waiting between retries, so a dead broker fails a send within `produceTimeoutMs`. */
-export const retryBudget = (config: KafkaSettings) =>
-  Math.max(100, Math.floor(config.produceTimeoutMs / 4));
-/** Per connection attempt. */
-export const connectTimeout = (config: KafkaSettings) => Math.min(3000, retryBudget(config));
-/** Per request (a produce waits for every in-sync replica). */
-export const requestTimeout = (config: KafkaSettings) =>
-  Math.max(500, Math.floor(config.produceTimeoutMs / 3));
-/** Retries after the first attempt, for every request. */
-export const RETRIES = 2;
-export const INITIAL_RETRY_MS = 100;
+/** The timeouts and retries both clients get, so a dead broker fails a send within `produceTimeoutMs`. */
+export interface ClientBudget {
+  /** Per connection attempt. */
+  connectTimeoutMs: number;
+  /** Per request (a produce waits for every in-sync replica). */
+  requestTimeoutMs: number;
+  /** Retries after the first attempt, for every request. */
+  retries: number;
+  /** The first wait between attempts; it doubles up to `maxRetryMs`. */
+  initialRetryMs: number;
+  maxRetryMs: number;
+}
+
+export function clientBudget(config: KafkaSettings): ClientBudget {
+  const maxRetryMs = Math.max(100, Math.floor(config.produceTimeoutMs / 4));
+  return {
+    connectTimeoutMs: Math.min(3000, maxRetryMs),
+    requestTimeoutMs: Math.max(500, Math.floor(config.produceTimeoutMs / 3)),
+    retries: 2,
+    initialRetryMs: 100,
+    maxRetryMs,
+  };
+}
 
 /**
  * One lane's producer, replaced by a new one after a failed send. An idempotent producer numbers

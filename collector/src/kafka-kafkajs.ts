@@ -10,30 +10,30 @@ import zlib from 'node:zlib';
 import { createKafka } from '@waymark/kit/kafka';
 import kafkajs, { type ICustomPartitioner, type Kafka, type ProducerConfig } from 'kafkajs';
 import {
-  connectTimeout,
-  INITIAL_RETRY_MS,
+  clientBudget,
   type KafkaSettings,
   openProducerLanes,
   type ProducerLanes,
-  RETRIES,
-  requestTimeout,
-  retryBudget,
 } from './kafka-client.js';
 
 /** Bounded retries: kafkajs would otherwise retry an idempotent send forever. */
-const retry = (config: KafkaSettings) => ({
-  retries: RETRIES,
-  initialRetryTime: INITIAL_RETRY_MS,
-  maxRetryTime: retryBudget(config),
-});
+const retry = (config: KafkaSettings) => {
+  const budget = clientBudget(config);
+  return {
+    retries: budget.retries,
+    initialRetryTime: budget.initialRetryMs,
+    maxRetryTime: budget.maxRetryMs,
+  };
+};
 
 /** The collector's kafkajs client: the producer thread's, and the HTTP thread's admin. */
 export function kafkajsClient(config: KafkaSettings): Kafka {
+  const { connectTimeoutMs, requestTimeoutMs } = clientBudget(config);
   return createKafka({
     clientId: 'waymark-collector',
     brokers: config.brokers,
-    connectionTimeoutMs: connectTimeout(config),
-    requestTimeoutMs: requestTimeout(config),
+    connectionTimeoutMs: connectTimeoutMs,
+    requestTimeoutMs,
     retry: retry(config),
   });
 }

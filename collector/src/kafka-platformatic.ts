@@ -20,14 +20,10 @@ import {
   stringSerializers,
 } from '@platformatic/kafka';
 import {
-  connectTimeout,
-  INITIAL_RETRY_MS,
+  clientBudget,
   type KafkaSettings,
   openProducerLanes,
   type ProducerLanes,
-  RETRIES,
-  requestTimeout,
-  retryBudget,
   type TopicRecords,
 } from './kafka-client.js';
 
@@ -97,6 +93,7 @@ export function oneSendPerLane<A extends unknown[]>(
 export async function connectPlatformaticLanes(config: KafkaSettings): Promise<ProducerLanes> {
   useGzipLevel(config.gzipLevel);
   const topics = [config.eventsTopic, config.invalidEventsTopic];
+  const budget = clientBudget(config);
   const producers = await openProducerLanes(
     config.producers,
     (): StringProducer =>
@@ -108,12 +105,12 @@ export async function connectPlatformaticLanes(config: KafkaSettings): Promise<P
         acks: ProduceAcks.ALL,
         compression: config.compression === 'gzip' ? CompressionAlgorithms.GZIP : 'none',
         partitioner: javaCompatiblePartitioner(),
-        connectTimeout: connectTimeout(config),
-        requestTimeout: requestTimeout(config),
-        timeout: requestTimeout(config),
-        retries: RETRIES,
+        connectTimeout: budget.connectTimeoutMs,
+        requestTimeout: budget.requestTimeoutMs,
+        timeout: budget.requestTimeoutMs,
+        retries: budget.retries,
         retryDelay: (_client, _operation, attempt) =>
-          Math.min(retryBudget(config), INITIAL_RETRY_MS * 2 ** (attempt - 1)),
+          Math.min(budget.maxRetryMs, budget.initialRetryMs * 2 ** (attempt - 1)),
       }),
     // Connects, loads the topics' metadata and gets the producer its id before the first event.
     async (producer) => {

@@ -10,12 +10,16 @@ import type { ProcessorConfig } from '../config.js';
  */
 export function clickHouseClientOptions(
   clickhouse: ProcessorConfig['clickhouse'],
+  requestTimeoutMs = clickhouse.requestTimeoutMs,
+  settings?: ClickHouseClientConfigOptions['clickhouse_settings'],
 ): ClickHouseClientConfigOptions {
+  const { url, username, password } = clickhouse;
   return kitClientOptions({
-    url: clickhouse.url,
-    username: clickhouse.username,
-    password: clickhouse.password,
-    requestTimeoutMs: clickhouse.requestTimeoutMs,
+    url,
+    username,
+    password,
+    requestTimeoutMs,
+    ...(settings ? { settings } : {}),
   });
 }
 
@@ -35,15 +39,9 @@ export function createClickHouseClient(
 export function migrationClientOptions(
   clickhouse: ProcessorConfig['clickhouse'],
 ): ClickHouseClientConfigOptions {
-  return kitClientOptions({
-    url: clickhouse.url,
-    username: clickhouse.username,
-    password: clickhouse.password,
-    requestTimeoutMs: clickhouse.migrationTimeoutMs,
-    settings: {
-      send_progress_in_http_headers: 1,
-      http_headers_progress_interval_ms: '110000',
-    },
+  return clickHouseClientOptions(clickhouse, clickhouse.migrationTimeoutMs, {
+    send_progress_in_http_headers: 1,
+    http_headers_progress_interval_ms: '110000',
   });
 }
 
