@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@waymark/infra/browser';
 import { testServices, uniqueDatabase, uniqueTopic } from '@waymark/infra/test/context';
+import { createClickHouseClient } from '@waymark/kit/clickhouse';
 import type { FastifyInstance } from 'fastify';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -24,9 +24,9 @@ const database = uniqueDatabase('dash_seed');
 const projects = JSON.stringify([
   { id: 'demo', writeKey: 'wk_seed_writer', readKeys: ['rk_seed_reader'] },
 ]);
-const clickhouse = createClient({
+const clickhouse = createClickHouseClient({
   url: services.clickhouseUrl,
-  log: { level: ClickHouseLogLevel.OFF },
+  requestTimeoutMs: 30_000,
 });
 const truthFile = join(mkdtempSync(join(tmpdir(), 'waymark-seed-')), 'truth.json');
 let pipeline: Pipeline;
