@@ -12,6 +12,7 @@ const ssr = { resolve: { conditions, externalConditions: ['source'] } };
 // not here: it brings up its own Kafka and ClickHouse (infra/chaos/vitest.config.ts).
 const PROJECTS = {
   contract: 'contract',
+  kit: 'kit',
   sdk: 'sdk',
   collector: 'collector',
   processor: 'processor',

@@ -7,7 +7,6 @@ export default defineConfig({
     'src/record.ts',
     'src/topics.ts',
     'src/projects.ts',
-    'src/worker-thread.ts',
   ],
   format: ['esm'],
   target: 'node20',

@@ -1,19 +1,21 @@
-/** The collector's settings: parsed once at boot from the environment, frozen. */
-
+/**
+ * The collector's settings: parsed once at boot from the environment (and WAYMARK_CONFIG_FILE)
+ * with the kit's config helper, every problem listed in one ConfigError, frozen.
+ */
 import { loadProjects, type ProjectConfig, ProjectsConfigError } from '@waymark/contract/projects';
 import {
   DEFAULT_EVENTS_TOPIC,
   DEFAULT_INVALID_EVENTS_TOPIC,
   DEFAULT_TOPIC_PARTITIONS,
 } from '@waymark/contract/topics';
+import { ConfigError, int, kafkaEnv, loadConfig, logEnv } from '@waymark/kit/config';
 import { z } from 'zod';
 
 /** The Kafka clients the collector can produce through (KAFKA_CLIENT). */
 export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
 export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
 
-const int = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+export { ConfigError };
 
 const envSchema = z.object({
   COLLECTOR_HOST: z.string().default('127.0.0.1'),
@@ -29,7 +31,7 @@ const envSchema = z.object({
   COLLECTOR_MAX_IN_FLIGHT: int(1, 100_000, 512),
   /** How long a shutdown waits for in-flight requests and the producer flush. */
   COLLECTOR_SHUTDOWN_TIMEOUT_MS: int(100, 600_000, 15_000),
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  ...kafkaEnv,
   KAFKA_EVENTS_TOPIC: z.string().min(1).default(DEFAULT_EVENTS_TOPIC),
   KAFKA_INVALID_EVENTS_TOPIC: z.string().min(1).default(DEFAULT_INVALID_EVENTS_TOPIC),
   KAFKA_TOPIC_PARTITIONS: int(1, 1000, DEFAULT_TOPIC_PARTITIONS),
@@ -44,7 +46,7 @@ const envSchema = z.object({
   KAFKA_CLIENT: z
     .enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` })
     .default('kafkajs'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...logEnv,
 });
 
 export interface CollectorConfig {
@@ -59,7 +61,7 @@ export interface CollectorConfig {
   readonly maxInFlight: number;
   readonly shutdownTimeoutMs: number;
   readonly kafka: {
-    readonly brokers: string[];
+    readonly brokers: readonly string[];
     readonly eventsTopic: string;
     readonly invalidEventsTopic: string;
     readonly partitions: number;
@@ -73,10 +75,6 @@ export interface CollectorConfig {
   readonly logLevel: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 function parseTrustProxy(raw: string): CollectorConfig['trustProxy'] {
   if (raw === 'true') return true;
   if (raw === 'false' || raw === '') return false;
@@ -86,44 +84,39 @@ function parseTrustProxy(raw: string): CollectorConfig['trustProxy'] {
 
 /** Parses the collector's settings once; every problem is listed in one error. */
 export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfig {
-  const parsed = envSchema.safeParse(env);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
-  let projects: readonly ProjectConfig[] = [];
-  try {
-    projects = loadProjects(env);
-  } catch (err) {
-    if (!(err instanceof ProjectsConfigError)) throw err;
-    problems.push(err.message);
-  }
-  if (!parsed.success || problems.length > 0) {
-    throw new ConfigError(`invalid collector config — fix: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
-  return Object.freeze({
-    host: e.COLLECTOR_HOST,
-    port: e.COLLECTOR_PORT,
-    trustProxy: parseTrustProxy(e.COLLECTOR_TRUST_PROXY),
-    rateLimit: Object.freeze({
-      perKey: e.COLLECTOR_RATE_LIMIT_PER_KEY,
-      perIp: e.COLLECTOR_RATE_LIMIT_PER_IP,
-      windowMs: e.COLLECTOR_RATE_LIMIT_WINDOW_MS,
-    }),
-    maxInFlight: e.COLLECTOR_MAX_IN_FLIGHT,
-    shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
-    kafka: Object.freeze({
-      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-      eventsTopic: e.KAFKA_EVENTS_TOPIC,
-      invalidEventsTopic: e.KAFKA_INVALID_EVENTS_TOPIC,
-      partitions: e.KAFKA_TOPIC_PARTITIONS,
-      compression: e.KAFKA_COMPRESSION,
-      gzipLevel: e.KAFKA_GZIP_LEVEL,
-      produceTimeoutMs: e.KAFKA_PRODUCE_TIMEOUT_MS,
-      producers: e.KAFKA_PRODUCERS,
-      client: e.KAFKA_CLIENT,
-    }),
-    projects,
-    logLevel: e.LOG_LEVEL,
-  });
+  return loadConfig(
+    {
+      service: 'collector',
+      schema: envSchema,
+      alsoReads: ['WAYMARK_PROJECTS', 'WAYMARK_PROJECTS_FILE'],
+      read: (source) => loadProjects(source),
+      readErrors: [ProjectsConfigError],
+      build: (e, projects): CollectorConfig => ({
+        host: e.COLLECTOR_HOST,
+        port: e.COLLECTOR_PORT,
+        trustProxy: parseTrustProxy(e.COLLECTOR_TRUST_PROXY),
+        rateLimit: {
+          perKey: e.COLLECTOR_RATE_LIMIT_PER_KEY,
+          perIp: e.COLLECTOR_RATE_LIMIT_PER_IP,
+          windowMs: e.COLLECTOR_RATE_LIMIT_WINDOW_MS,
+        },
+        maxInFlight: e.COLLECTOR_MAX_IN_FLIGHT,
+        shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
+        kafka: {
+          brokers: e.KAFKA_BROKERS,
+          eventsTopic: e.KAFKA_EVENTS_TOPIC,
+          invalidEventsTopic: e.KAFKA_INVALID_EVENTS_TOPIC,
+          partitions: e.KAFKA_TOPIC_PARTITIONS,
+          compression: e.KAFKA_COMPRESSION,
+          gzipLevel: e.KAFKA_GZIP_LEVEL,
+          produceTimeoutMs: e.KAFKA_PRODUCE_TIMEOUT_MS,
+          producers: e.KAFKA_PRODUCERS,
+          client: e.KAFKA_CLIENT,
+        },
+        projects,
+        logLevel: e.LOG_LEVEL,
+      }),
+    },
+    env,
+  );
 }

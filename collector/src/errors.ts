@@ -2,11 +2,11 @@
  * Every error the collector answers with, in one coded list. Request-level errors are the HTTP
  * response (`{ statusCode, error, code, message }`); event-level ones appear per rejected event
  * in `rejected[]` and label the `waymark_collector_events_rejected_total` metric. README.md
- * documents each code (errors.test.ts checks it).
+ * documents each code, and no other (errors.test.ts checks both ways).
  */
-import { STATUS_CODES } from 'node:http';
+import { type ErrorBody as Body, CodedError, defineErrors } from '@waymark/kit/errors';
 
-export const ERRORS = {
+export const ERRORS = defineErrors({
   // Request level.
   WAYMARK_ERR_MISSING_WRITE_KEY: { status: 401, scope: 'request' },
   WAYMARK_ERR_UNKNOWN_WRITE_KEY: { status: 401, scope: 'request' },
@@ -39,41 +39,24 @@ export const ERRORS = {
   WAYMARK_ERR_EVENT_SCHEMA: { status: 400, scope: 'event' },
   WAYMARK_ERR_EVENT_NO_IDENTITY: { status: 400, scope: 'event' },
   WAYMARK_ERR_EVENT_TIMESTAMP: { status: 400, scope: 'event' },
-} as const satisfies Record<string, { status: number; scope: 'request' | 'event' }>;
+} as const satisfies Record<string, { status: number; scope: 'request' | 'event' }>);
 
 export type ErrorCode = keyof typeof ERRORS;
 export type EventErrorCode = {
   [K in ErrorCode]: (typeof ERRORS)[K]['scope'] extends 'event' ? K : never;
 }[ErrorCode];
 
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: ErrorCode;
-  message: string;
-}
+export type ErrorBody = Body<ErrorCode>;
 
 /** An error that becomes a coded HTTP response; `headers` e.g. Retry-After. */
-export class CollectorError extends Error {
+export class CollectorError extends CodedError<ErrorCode> {
   override readonly name = 'CollectorError';
-  readonly statusCode: number;
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-    readonly extra: Readonly<Record<string, unknown>> = {},
+    headers: Readonly<Record<string, string>> = {},
+    extra: Readonly<Record<string, unknown>> = {},
   ) {
-    super(message);
-    this.statusCode = ERRORS[code].status;
-  }
-
-  body(): ErrorBody & Record<string, unknown> {
-    return {
-      statusCode: this.statusCode,
-      error: STATUS_CODES[this.statusCode] ?? 'Error',
-      code: this.code,
-      message: this.message,
-      ...this.extra,
-    };
+    super(ERRORS, code, message, { headers, extra });
   }
 }

@@ -1,12 +1,11 @@
 /**
- * What the producer thread needs of a Kafka client (`ProducerLanes`), and the kafkajs client
- * settings, shared by the producer thread and the HTTP thread's admin client. Retries are bounded
- * (kafkajs would otherwise retry an idempotent send forever): a send to an unreachable broker fails
- * within about `produceTimeoutMs` on its own.
+ * What the producer thread needs of a Kafka client (`ProducerLanes`), whichever it is, and what
+ * both clients share: the timeout and retry budget (a send to an unreachable broker fails within
+ * about `produceTimeoutMs` on its own) and the renewal of a lane's producer after a failed send.
+ * No client library is imported here: each client's settings, partitioner and codec live in its
+ * own file (kafka-kafkajs.ts, kafka-platformatic.ts).
  */
-import kafkajs, { type Kafka, type ProducerConfig } from 'kafkajs';
 import type { CollectorConfig } from './config.js';
-import { sameKeyPartitioner } from './partitioner.js';
 
 export type KafkaSettings = CollectorConfig['kafka'];
 
@@ -33,43 +32,27 @@ export interface ProducerLanes {
   close(): Promise<void>;
 }
 
-/** A bound on waiting between retries, so a dead broker fails a send within `produceTimeoutMs`. */
-export const retryBudget = (config: KafkaSettings) =>
-  Math.max(100, Math.floor(config.produceTimeoutMs / 4));
-/** Per connection attempt. */
-export const connectTimeout = (config: KafkaSettings) => Math.min(3000, retryBudget(config));
-/** Per request (a produce waits for every in-sync replica). */
-export const requestTimeout = (config: KafkaSettings) =>
-  Math.max(500, Math.floor(config.produceTimeoutMs / 3));
-/** Retries after the first attempt, for every request. */
-export const RETRIES = 2;
-export const INITIAL_RETRY_MS = 100;
-
-export function createKafka(config: KafkaSettings): Kafka {
-  return new kafkajs.Kafka({
-    clientId: 'waymark-collector',
-    brokers: [...config.brokers],
-    logLevel: kafkajs.logLevel.NOTHING,
-    connectionTimeout: connectTimeout(config),
-    requestTimeout: requestTimeout(config),
-    retry: {
-      retries: RETRIES,
-      initialRetryTime: INITIAL_RETRY_MS,
-      maxRetryTime: retryBudget(config),
-    },
-  });
+/** The timeouts and retries both clients get, so a dead broker fails a send within `produceTimeoutMs`. */
+export interface ClientBudget {
+  /** Per connection attempt. */
+  connectTimeoutMs: number;
+  /** Per request (a produce waits for every in-sync replica). */
+  requestTimeoutMs: number;
+  /** Retries after the first attempt, for every request. */
+  retries: number;
+  /** The first wait between attempts; it doubles up to `maxRetryMs`. */
+  initialRetryMs: number;
+  maxRetryMs: number;
 }
 
-export function producerSettings(config: KafkaSettings): ProducerConfig {
+export function clientBudget(config: KafkaSettings): ClientBudget {
+  const maxRetryMs = Math.max(100, Math.floor(config.produceTimeoutMs / 4));
   return {
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: sameKeyPartitioner,
-    retry: {
-      retries: RETRIES,
-      initialRetryTime: INITIAL_RETRY_MS,
-      maxRetryTime: retryBudget(config),
-    },
+    connectTimeoutMs: Math.min(3000, maxRetryMs),
+    requestTimeoutMs: Math.max(500, Math.floor(config.produceTimeoutMs / 3)),
+    retries: 2,
+    initialRetryMs: 100,
+    maxRetryMs,
   };
 }
 

@@ -2,7 +2,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { compressionsAlgorithms, murmur2 } from '@platformatic/kafka';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { javaCompatiblePartitioner, useGzipLevel } from './kafka-platformatic.js';
+import {
+  javaCompatiblePartitioner,
+  OverlappingSendError,
+  oneSendPerLane,
+  useGzipLevel,
+} from './kafka-platformatic.js';
 import { kafkajsPartition } from './test/kafkajs-partition.js';
 
 /** What @platformatic/kafka does with a partitioner's answer before sending. */
@@ -61,4 +66,30 @@ it('gzips produce requests at the configured level', () => {
   expect(small).toEqual(gzipSync(records, { level: 9 }));
   expect(small).not.toEqual(fast);
   expect(gunzipSync(small)).toEqual(records);
+});
+
+it('refuses a second send on a lane whose first has not settled, and lets lanes work side by side', async () => {
+  const settle: (() => void)[] = [];
+  const sent: number[] = [];
+  const send = oneSendPerLane(async (lane: number) => {
+    sent.push(lane);
+    await new Promise<void>((resolve) => settle.push(resolve));
+  });
+  const first = send(0);
+  const other = send(1);
+  await expect(send(0)).rejects.toBeInstanceOf(OverlappingSendError);
+  expect(sent).toEqual([0, 1]);
+  for (const done of settle) done();
+  await Promise.all([first, other]);
+  // Settled (even by a failure), the lane takes the next send.
+  const failing = oneSendPerLane(async () => {
+    throw new Error('broker down');
+  });
+  await expect(failing(0)).rejects.toThrow('broker down');
+  await expect(failing(0)).rejects.toThrow('broker down');
+  const next = send(0);
+  await Promise.resolve();
+  settle.at(-1)!();
+  await next;
+  expect(sent).toEqual([0, 1, 0]);
 });

@@ -7,9 +7,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { CollectedEvent, InvalidEventRecord } from '@waymark/contract/record';
+import { createKafka } from '@waymark/kit/kafka';
 import { freePort, testServices, uniqueTopic } from '@waymark/test-harness';
 import fc from 'fast-check';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { KAFKA_CLIENTS } from './config.js';
@@ -47,7 +47,7 @@ describe.each(KAFKA_CLIENTS)('KAFKA_CLIENT=%s', (client) => {
   });
 
   it('creates both topics with the configured partition count and reports ready', async () => {
-    const admin = new Kafka({ brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafka({ clientId: 'collector-test', brokers: kafkaBrokers }).admin();
     await admin.connect();
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [eventsTopic, invalidTopic] });

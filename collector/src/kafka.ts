@@ -6,9 +6,10 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { ensureTopics } from '@waymark/contract/topics';
+import { startWorkerThread } from '@waymark/kit/worker-thread';
 import { coalesce } from './coalesce.js';
 import type { CollectorConfig } from './config.js';
-import { createKafka } from './kafka-client.js';
+import { kafkajsClient } from './kafka-kafkajs.js';
 import type {
   FromProducerThread,
   ProducedRecord,
@@ -16,7 +17,6 @@ import type {
   ToProducerThread,
 } from './kafka-worker.js';
 import type { Withdrawal } from './withdrawal.js';
-import { startWorkerThread } from './worker-thread.js';
 
 export type { ProducedRecord } from './kafka-worker.js';
 
@@ -87,7 +87,7 @@ export async function connectKafkaSink(
   config: CollectorConfig['kafka'],
   options: KafkaSinkOptions = {},
 ): Promise<KafkaSink> {
-  const kafka = createKafka(config);
+  const kafka = kafkajsClient(config);
   await ensureTopics(kafka, [config.eventsTopic, config.invalidEventsTopic], config.partitions);
 
   const thread = (options.startThread ?? startProducerThread)(config);

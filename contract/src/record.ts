@@ -6,9 +6,10 @@
  * before it becomes a row. Unknown fields are dropped, except inside `properties` and
  * `traits`, which are kept whole. The limits both sides check come from limits.ts.
  */
+
+import { memoize } from '@waymark/kit/memo';
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { memoize } from './memo.js';
 import { CHANNELS, type ChannelTouch, EVENT_TYPES, type WireEvent } from './wire.js';
 
 export interface CollectedEvent {

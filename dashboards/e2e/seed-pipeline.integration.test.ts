@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { createClickHouseClient } from '@waymark/kit/clickhouse';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -30,9 +30,9 @@ const database = uniqueDatabase('dash_seed');
 const projects = JSON.stringify([
   { id: 'demo', writeKey: 'wk_seed_writer', readKeys: ['rk_seed_reader'] },
 ]);
-const clickhouse = createClient({
+const clickhouse = createClickHouseClient({
   url: services.clickhouseUrl,
-  log: { level: ClickHouseLogLevel.OFF },
+  requestTimeoutMs: 30_000,
 });
 const truthFile = join(mkdtempSync(join(tmpdir(), 'waymark-seed-')), 'truth.json');
 let pipeline: Pipeline;

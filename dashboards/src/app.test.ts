@@ -1,4 +1,4 @@
-import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { createClickHouseClient } from '@waymark/kit/clickhouse';
 import { freePort } from '@waymark/test-harness';
 import { afterAll, expect, it } from 'vitest';
 import { buildApp } from './app.js';
@@ -11,10 +11,9 @@ afterAll(async () => {
 });
 
 it('answers 503 with a code when ClickHouse cannot be reached', async () => {
-  const client = createClient({
+  const client = createClickHouseClient({
     url: `http://127.0.0.1:${await freePort()}`,
-    log: { level: ClickHouseLogLevel.OFF },
-    request_timeout: 2000,
+    requestTimeoutMs: 2000,
   });
   clients.push(client);
   const app = await buildApp(loadDashboardsConfig({}), {

@@ -1,65 +1,51 @@
 /**
- * Every HTTP error the dashboards service answers with: one coded list, each code with its
- * status and what it means (README.md documents each; a test checks that). Bodies are always
- * `{ statusCode, error, code, message }`.
+ * Every HTTP error the dashboards service answers with: one coded list built with the kit's
+ * factory, each code with its status and what it means (README.md documents each code and no
+ * other; errors.test.ts checks both ways). Bodies are always `{ statusCode, error, code, message }`.
  */
-export const ERRORS = {
+import {
+  type ErrorBody as Body,
+  CodedError,
+  defineErrors,
+  errorBody as kitErrorBody,
+} from '@waymark/kit/errors';
+
+export const ERRORS = defineErrors({
   WAYMARK_ERR_UNAUTHORIZED: {
-    statusCode: 401,
+    status: 401,
     description:
       'No read key, or one that belongs to no project: send `Authorization: Bearer <readKey>`.',
   },
   WAYMARK_ERR_FORBIDDEN: {
-    statusCode: 403,
+    status: 403,
     description: 'The read key belongs to a disabled project.',
   },
   WAYMARK_ERR_INVALID_PARAMETER: {
-    statusCode: 400,
+    status: 400,
     description: 'A query parameter is missing, unknown or out of range; the message names it.',
   },
   WAYMARK_ERR_NOT_FOUND: {
-    statusCode: 404,
+    status: 404,
     description: 'No such route.',
   },
   WAYMARK_ERR_STORE_UNAVAILABLE: {
-    statusCode: 503,
+    status: 503,
     description: 'ClickHouse did not answer or refused the query; retry later.',
   },
   WAYMARK_ERR_INTERNAL: {
-    statusCode: 500,
+    status: 500,
     description: 'An unexpected failure; the service log has the details.',
   },
-} as const satisfies Record<string, { statusCode: number; description: string }>;
+} as const satisfies Record<string, { status: number; description: string }>);
 
 export type ErrorCode = keyof typeof ERRORS;
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+export type ErrorBody = Body<ErrorCode>;
 
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: ErrorCode;
-  message: string;
-}
-
-export class WaymarkHttpError extends Error {
+export class WaymarkHttpError extends CodedError<ErrorCode> {
   override readonly name = 'WaymarkHttpError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  get statusCode(): number {
-    return ERRORS[this.code].statusCode;
+  constructor(code: ErrorCode, message: string) {
+    super(ERRORS, code, message);
   }
 
   toBody(): ErrorBody {
@@ -68,6 +54,5 @@ export class WaymarkHttpError extends Error {
 }
 
 export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  const { statusCode } = ERRORS[code];
-  return { statusCode, error: REASONS[statusCode] ?? 'Error', code, message };
+  return kitErrorBody(ERRORS, code, message);
 }

@@ -1,10 +1,10 @@
 /** How many dead letters a topic holds, and a few of them as text, to say what was refused. */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafka } from '@waymark/kit/kafka';
 
 const kafkaFor = (brokers: string) =>
-  new Kafka({ clientId: 'chaos-dead-letters', brokers: [brokers], logLevel: logLevel.NOTHING });
+  createKafka({ clientId: 'chaos-dead-letters', brokers: [brokers] });
 
 export async function countDeadLetters(brokers: string, topic: string): Promise<number> {
   const admin = kafkaFor(brokers).admin();

@@ -1,6 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_TOPIC_PARTITIONS } from '@waymark/contract/topics';
+import {
+  ConfigError,
+  clickhouseEnv,
+  clickhouseServer,
+  flag,
+  identifier,
+  int,
+  kafkaEnv,
+  loadConfig,
+  logEnv,
+} from '@waymark/kit/config';
 import { z } from 'zod';
+
+export { ConfigError };
 
 /**
  * Where messages the processor cannot parse or load go, with the reason: by default the events
@@ -10,11 +23,8 @@ import { z } from 'zod';
 export const DEAD_LETTER_SUFFIX = '.dead';
 export const DEFAULT_DEAD_LETTER_TOPIC = `${DEFAULT_EVENTS_TOPIC}${DEAD_LETTER_SUFFIX}`;
 
-const int = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
-
 const envSchema = z.object({
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  ...kafkaEnv,
   KAFKA_EVENTS_TOPIC: z.string().min(1).default(DEFAULT_EVENTS_TOPIC),
   KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).optional(),
   KAFKA_TOPIC_PARTITIONS: int(1, 1000, DEFAULT_TOPIC_PARTITIONS),
@@ -22,22 +32,10 @@ const envSchema = z.object({
   // How long the group waits for a silent member (a crashed one) before handing its partitions
   // to the others. The broker's floor is group.min.session.timeout.ms (6 s by default).
   KAFKA_SESSION_TIMEOUT_MS: int(1000, 600_000, 30_000),
-  // http:// or https:// (TLS: ClickHouse Cloud, or a server with an https_port), as the
-  // dashboards service takes it.
-  CLICKHOUSE_URL: z
-    .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
-    .default('http://127.0.0.1:8123'),
-  CLICKHOUSE_USER: z.string().min(1).default('default'),
-  CLICKHOUSE_PASSWORD: z.string().default(''),
-  CLICKHOUSE_DATABASE: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
-    .default('waymark'),
+  // The server and its credentials, as the dashboards take them (http or https).
+  ...clickhouseEnv,
   // Set for a cluster: migrations run ON CLUSTER with Replicated engines (processor README).
-  CLICKHOUSE_CLUSTER: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
-    .optional(),
+  CLICKHOUSE_CLUSTER: identifier().optional(),
   CLICKHOUSE_REQUEST_TIMEOUT_MS: int(1000, 600_000, 30_000),
   // A migration's copy or backfill reads the whole events table in one statement.
   CLICKHOUSE_MIGRATION_TIMEOUT_MS: int(1000, 86_400_000, 3_600_000),
@@ -55,11 +53,11 @@ const envSchema = z.object({
   PROCESSOR_SHUTDOWN_MS: int(100, 600_000, 15_000),
   // 'false' for a processor writing through Distributed tables whose local tables are
   // migrated per shard (`main.js migrate`, README "A cluster"): it checks nothing at start.
-  PROCESSOR_MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
+  PROCESSOR_MIGRATE_ON_START: flag(true),
   PROCESSOR_HOST: z.string().min(1).default('127.0.0.1'),
   // 0 picks a free port (logged at start).
   PROCESSOR_PORT: int(0, 65535, 8788),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...logEnv,
 });
 
 export interface ProcessorConfig {
@@ -96,51 +94,46 @@ export interface ProcessorConfig {
   readonly logLevel: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 /** Parses the processor's settings once; every problem is listed in one error. */
 export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
-  const parsed = envSchema.safeParse(env);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  if (parsed.success && parsed.data.PROCESSOR_RETRY_MIN_MS > parsed.data.PROCESSOR_RETRY_MAX_MS) {
-    problems.push('PROCESSOR_RETRY_MIN_MS: must not exceed PROCESSOR_RETRY_MAX_MS');
-  }
-  if (!parsed.success || problems.length > 0) {
-    throw new ConfigError(`invalid processor config — fix: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
-  return Object.freeze({
-    kafka: Object.freeze({
-      brokers: Object.freeze(e.KAFKA_BROKERS.split(',').map((b) => b.trim())),
-      eventsTopic: e.KAFKA_EVENTS_TOPIC,
-      deadLetterTopic: e.KAFKA_DEAD_LETTER_TOPIC ?? `${e.KAFKA_EVENTS_TOPIC}${DEAD_LETTER_SUFFIX}`,
-      partitions: e.KAFKA_TOPIC_PARTITIONS,
-      groupId: e.KAFKA_CONSUMER_GROUP,
-      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
-    }),
-    clickhouse: Object.freeze({
-      url: e.CLICKHOUSE_URL,
-      username: e.CLICKHOUSE_USER,
-      password: e.CLICKHOUSE_PASSWORD,
-      database: e.CLICKHOUSE_DATABASE,
-      ...(e.CLICKHOUSE_CLUSTER ? { cluster: e.CLICKHOUSE_CLUSTER } : {}),
-      requestTimeoutMs: e.CLICKHOUSE_REQUEST_TIMEOUT_MS,
-      migrationTimeoutMs: e.CLICKHOUSE_MIGRATION_TIMEOUT_MS,
-    }),
-    batch: Object.freeze({
-      maxRows: e.PROCESSOR_BATCH_ROWS,
-      maxMs: e.PROCESSOR_BATCH_MS,
-      partitionConcurrency: e.PROCESSOR_PARTITION_CONCURRENCY,
-      prepareThreads: e.PROCESSOR_PREPARE_THREADS,
-    }),
-    retry: Object.freeze({ minMs: e.PROCESSOR_RETRY_MIN_MS, maxMs: e.PROCESSOR_RETRY_MAX_MS }),
-    shutdownMs: e.PROCESSOR_SHUTDOWN_MS,
-    migrateOnStart: e.PROCESSOR_MIGRATE_ON_START === 'true',
-    http: Object.freeze({ host: e.PROCESSOR_HOST, port: e.PROCESSOR_PORT }),
-    logLevel: e.LOG_LEVEL,
-  });
+  return loadConfig(
+    {
+      service: 'processor',
+      schema: envSchema,
+      build: (e, _read, problem): ProcessorConfig => {
+        if (e.PROCESSOR_RETRY_MIN_MS > e.PROCESSOR_RETRY_MAX_MS) {
+          problem('PROCESSOR_RETRY_MIN_MS', 'must not exceed PROCESSOR_RETRY_MAX_MS');
+        }
+        return {
+          kafka: {
+            brokers: e.KAFKA_BROKERS,
+            eventsTopic: e.KAFKA_EVENTS_TOPIC,
+            deadLetterTopic:
+              e.KAFKA_DEAD_LETTER_TOPIC ?? `${e.KAFKA_EVENTS_TOPIC}${DEAD_LETTER_SUFFIX}`,
+            partitions: e.KAFKA_TOPIC_PARTITIONS,
+            groupId: e.KAFKA_CONSUMER_GROUP,
+            sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+          },
+          clickhouse: {
+            ...clickhouseServer(e),
+            ...(e.CLICKHOUSE_CLUSTER ? { cluster: e.CLICKHOUSE_CLUSTER } : {}),
+            requestTimeoutMs: e.CLICKHOUSE_REQUEST_TIMEOUT_MS,
+            migrationTimeoutMs: e.CLICKHOUSE_MIGRATION_TIMEOUT_MS,
+          },
+          batch: {
+            maxRows: e.PROCESSOR_BATCH_ROWS,
+            maxMs: e.PROCESSOR_BATCH_MS,
+            partitionConcurrency: e.PROCESSOR_PARTITION_CONCURRENCY,
+            prepareThreads: e.PROCESSOR_PREPARE_THREADS,
+          },
+          retry: { minMs: e.PROCESSOR_RETRY_MIN_MS, maxMs: e.PROCESSOR_RETRY_MAX_MS },
+          shutdownMs: e.PROCESSOR_SHUTDOWN_MS,
+          migrateOnStart: e.PROCESSOR_MIGRATE_ON_START,
+          http: { host: e.PROCESSOR_HOST, port: e.PROCESSOR_PORT },
+          logLevel: e.LOG_LEVEL,
+        };
+      },
+    },
+    env,
+  );
 }

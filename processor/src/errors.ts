@@ -1,31 +1,26 @@
 /**
- * Every HTTP error the processor answers with, one coded list (documented in README.md, which a
- * test checks). Bodies are always `{ statusCode, error, code, message }`.
+ * Every HTTP error the processor answers with, one coded list built with the kit's factory:
+ * README.md documents each code and no other (errors.test.ts checks both ways). Bodies are
+ * always `{ statusCode, error, code, message }`.
  */
-export const ERRORS = {
-  WAYMARK_ERR_NOT_FOUND: { statusCode: 404, error: 'Not Found', message: 'no such endpoint' },
+import {
+  type ErrorBody as Body,
+  defineErrors,
+  errorBody as kitErrorBody,
+} from '@waymark/kit/errors';
+
+export const ERRORS = defineErrors({
+  WAYMARK_ERR_NOT_FOUND: { status: 404, message: 'no such endpoint' },
   WAYMARK_ERR_NOT_READY: {
-    statusCode: 503,
-    error: 'Service Unavailable',
+    status: 503,
     message: 'the processor is not consuming (starting, stopping or crashed)',
   },
-  WAYMARK_ERR_INTERNAL: {
-    statusCode: 500,
-    error: 'Internal Server Error',
-    message: 'unexpected error',
-  },
-} as const;
+  WAYMARK_ERR_INTERNAL: { status: 500, message: 'unexpected error' },
+});
 
 export type ErrorCode = keyof typeof ERRORS;
-
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: ErrorCode;
-  message: string;
-}
+export type ErrorBody = Body<ErrorCode>;
 
 export function errorBody(code: ErrorCode, message?: string): ErrorBody {
-  const { statusCode, error, message: fallback } = ERRORS[code];
-  return { statusCode, error, code, message: message ?? fallback };
+  return kitErrorBody(ERRORS, code, message);
 }

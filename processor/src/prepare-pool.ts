@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorkerThread } from '@waymark/collector/worker-thread';
+import { startWorkerThread } from '@waymark/kit/worker-thread';
 import type { Logger } from 'pino';
 import { type Prepared, prepare, toWorkItem } from './prepare.js';
 import { type PrepareResponse, packValues, unpackPrepared } from './prepare-batch.js';

@@ -1,20 +1,17 @@
 import type { LoadableRecord } from '@waymark/contract/record';
 import { utcSecondOf } from '@waymark/contract/record';
 import type { EventRow, IdentityRow } from '@waymark/contract/schema';
+import { clickHouseDateTime, clickHouseDateTime64 } from '@waymark/kit/clickhouse-time';
+import { memoize } from '@waymark/kit/memo';
 import { commerceFields } from './commerce.js';
-import { memoize } from './memo.js';
 import { hostOf, pathOf } from './url-parts.js';
 import { parseUserAgent } from './user-agent.js';
-
-function formatInstant(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
-}
 
 // 'YYYY-MM-DD hh:mm:ss' of a whole second, memoised: events arrive close together, so the
 // second is mostly a hit and only the milliseconds are appended per row.
 const secondText = memoize((isoSecond: string) => {
   const ms = Date.parse(`${isoSecond}Z`);
-  return Number.isFinite(ms) ? formatInstant(ms).slice(0, 19) : '';
+  return Number.isFinite(ms) ? clickHouseDateTime(ms) : '';
 }, 5000);
 
 /** Milliseconds of an ISO fraction ('' or '.d…'), truncated to three digits as Date.parse does. */
@@ -32,7 +29,7 @@ function dateTimeText(iso: string): string {
     return text === '' ? '' : `${text}.${millisText(iso.slice(19, -1))}`;
   }
   const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? formatInstant(ms) : '';
+  return Number.isFinite(ms) ? clickHouseDateTime64(ms) : '';
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { clickHouseErrorCode, MigrationError, migrate } from '@waymark/contract/schema';
 import { ensureTopics } from '@waymark/contract/topics';
-import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { createKafka } from '@waymark/kit/kafka';
+import { type Consumer, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createBatchLoader } from './batch-loader.js';
 import { createClickHouseClient, createMigrationClient } from './clickhouse/client.js';
@@ -12,7 +13,6 @@ import { HealthState } from './health.js';
 import { buildApp } from './http/app.js';
 import { type StartedConsumer, startConsumer } from './kafka/consumer.js';
 import { startLagMonitor } from './kafka/lag.js';
-import { kafkaLogCreator } from './kafka/logger.js';
 import { createMetrics } from './metrics.js';
 import { createPreparer, type Preparer } from './prepare-pool.js';
 import { retryUntilDone } from './retry.js';
@@ -120,12 +120,7 @@ export async function startProcessor(
   // ClickHouse may still be starting: wait for it rather than crash-loop.
   if (config.migrateOnStart) await migrateWhenReachable(config, shutdown.signal, log);
 
-  const kafka = new Kafka({
-    clientId: 'waymark-processor',
-    brokers: [...config.kafka.brokers],
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(log),
-  });
+  const kafka = createKafka({ clientId: 'waymark-processor', brokers: config.kafka.brokers, log });
   await ensureTopics(
     kafka,
     [config.kafka.eventsTopic, config.kafka.deadLetterTopic],

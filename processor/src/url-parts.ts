@@ -1,4 +1,4 @@
-import { memoize } from './memo.js';
+import { memoize } from '@waymark/kit/memo';
 
 // Referrers repeat (search engines, social sites, the site itself); URL parsing is not cheap.
 const hostOfUrl = memoize((url: string) => {

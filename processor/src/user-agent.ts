@@ -1,6 +1,6 @@
+import { memoize } from '@waymark/kit/memo';
 import { isbot } from 'isbot';
 import { UAParser } from 'ua-parser-js';
-import { memoize } from './memo.js';
 
 export interface UserAgentFields {
   browser: string;

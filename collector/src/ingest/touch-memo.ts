@@ -1,9 +1,11 @@
 /**
- * A bounded memo of touch classifications, keyed by landing URL and referrer. The classifier is
- * pure, so a remembered answer is the answer; the bounds keep hostile input (endless distinct or
- * very long URLs) from growing memory: long keys are not kept, and a full memo starts over.
+ * A bounded memo of touch classifications, keyed by landing URL and referrer (the kit's
+ * `memoize2`). The classifier is pure, so a remembered answer is the answer; the bounds keep
+ * hostile input (endless distinct or very long URLs) from growing memory: long keys are not kept,
+ * and a full memo starts over.
  */
 import type { ChannelTouch } from '@waymark/contract/wire';
+import { type Memo2, memoize2 } from '@waymark/kit/memo';
 
 type Classify = (input: { url: string; referrer: string }) => ChannelTouch;
 
@@ -13,37 +15,22 @@ const MAX_ENTRIES = 4096;
 const MAX_KEY_CHARS = 2048;
 
 export class TouchMemo {
-  private byUrl = new Map<string, Map<string, ChannelTouch>>();
-  private entries = 0;
+  private readonly memo: Memo2<ChannelTouch>;
 
-  constructor(
-    private readonly classifyTouch: Classify,
-    private readonly maxEntries = MAX_ENTRIES,
-  ) {}
+  constructor(classifyTouch: Classify, maxEntries = MAX_ENTRIES) {
+    this.memo = memoize2(
+      (url, referrer) => Object.freeze(classifyTouch({ url, referrer })),
+      maxEntries,
+      MAX_KEY_CHARS,
+    );
+  }
 
   /** The classification of this touch, frozen: callers share it. */
   classify(url: string, referrer: string): ChannelTouch {
-    const byReferrer = this.byUrl.get(url);
-    const known = byReferrer?.get(referrer);
-    if (known !== undefined) return known;
-    const touch = Object.freeze(this.classifyTouch({ url, referrer }));
-    if (url.length + referrer.length > MAX_KEY_CHARS) return touch;
-    let map = byReferrer;
-    if (this.entries >= this.maxEntries) {
-      this.byUrl = new Map();
-      this.entries = 0;
-      map = undefined;
-    }
-    if (map === undefined) {
-      map = new Map();
-      this.byUrl.set(url, map);
-    }
-    map.set(referrer, touch);
-    this.entries++;
-    return touch;
+    return this.memo(url, referrer);
   }
 
   get size(): number {
-    return this.entries;
+    return this.memo.size;
   }
 }

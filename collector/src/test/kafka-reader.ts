@@ -1,6 +1,6 @@
 /** Reads every record of a (test-owned) topic: as many as its offsets say it holds, no guessing. */
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafka } from '@waymark/kit/kafka';
 
 export interface ReadRecord {
   partition: number;
@@ -13,11 +13,7 @@ export async function readAllRecords(
   topic: string,
   timeoutMs = 30_000,
 ): Promise<ReadRecord[]> {
-  const kafka = new Kafka({
-    clientId: 'collector-test-reader',
-    brokers,
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = createKafka({ clientId: 'collector-test-reader', brokers });
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());

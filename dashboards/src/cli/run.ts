@@ -6,8 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import type { DashboardsConfig } from '../config.js';
-import type { Queries } from '../queries/index.js';
-import { QUESTIONS } from '../routes/questions.js';
+import { QUESTIONS, type Queries } from '../queries/index.js';
 import { renderCsv, renderTable, type Table } from './format.js';
 import {
   attributionTable,
@@ -125,9 +124,7 @@ export async function runQueryCommand(
     throw new UsageError(`--${flag}: ${issue?.message ?? 'invalid'}${hint}`);
   }
   const ctx = { projectId: project.id, rules: project.rules };
-  const result = await (
-    question.run as (q: Queries, c: typeof ctx, p: unknown) => Promise<unknown>
-  )(deps.queries, ctx, parsed.data);
+  const result = await deps.queries.ask(question.name, ctx, parsed.data);
   if (json) return JSON.stringify(result, null, 2);
   const rendered: Table = (table as (r: unknown) => Table)(result);
   if (csv) return renderCsv(rendered);

@@ -6,10 +6,12 @@
  * touches (anonymous history stitched to the user) from `lookbackDays` before it up to it,
  * its own session included.
  */
+
+import { clickHouseDateTime } from '@waymark/kit/clickhouse-time';
 import { z } from 'zod';
 import { type BoundQuery, SqlParams } from '../sql/params.js';
 import { type QueryTarget, touchPathsSql } from './base.js';
-import { type Scope, toClickHouseTime } from './scope.js';
+import type { Scope } from './scope.js';
 import type { StageRules } from './stages.js';
 
 export const MODELS = [
@@ -49,7 +51,7 @@ export function attributionSql(target: QueryTarget, q: AttributionQuery): BoundQ
   const lookback = params.uint32(lookbackSeconds, 'lookback');
   const halfLife = params.float64(q.halfLifeDays * 86400, 'halflife');
   const range = {
-    start: toClickHouseTime(
+    start: clickHouseDateTime(
       Date.parse(`${q.scope.start.replace(' ', 'T')}Z`) - lookbackSeconds * 1000,
     ),
     end: q.scope.end,

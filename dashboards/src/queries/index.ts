@@ -1,19 +1,21 @@
 /**
- * The query layer: one entry point the API, the dashboard (through the API) and the CLI call.
- * Each method takes already-validated parameters (see params.ts), builds SQL with the pure
- * builders, runs it server-side and shapes the result.
+ * The query layer: the one list of questions the API, the dashboard (through the API) and the CLI
+ * answer — each with its name, summary, parameter schema (params.ts) and how to answer it (build
+ * SQL with the pure builders, run it server-side, shape the result) — and `createQueries`, the
+ * entry point derived from that list. The routes, the OpenAPI description and the CLI read it.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { z } from 'zod';
 import { attributionRowSchema, attributionSql, toAttributionResult } from './attribution.js';
 import type { QueryTarget } from './base.js';
 import { dropoffRowSchema, dropoffSql, toDropoffResult } from './dropoff.js';
 import { funnelRowSchema, funnelSql, toFunnelResult } from './funnel.js';
-import type {
-  AttributionParams,
-  DropoffParams,
-  FunnelParams,
-  RetentionParams,
-  TrendsParams,
+import {
+  attributionParams,
+  dropoffParams,
+  funnelParams,
+  retentionParams,
+  trendsParams,
 } from './params.js';
 import { retentionRowSchema, retentionSql, toRetentionResult } from './retention.js';
 import { runQuery } from './runner.js';
@@ -26,20 +28,42 @@ export interface ProjectQueryContext {
   rules: StageRules;
 }
 
-export function createQueries(client: ClickHouseClient, database: string) {
-  const target = (projectId: string): QueryTarget => ({ database, projectId });
-  return {
-    async funnel(ctx: ProjectQueryContext, p: FunnelParams) {
+interface Question<N extends string, S extends z.ZodType, R> {
+  name: N;
+  summary: string;
+  params: S;
+  ask: (
+    client: ClickHouseClient,
+    target: QueryTarget,
+    ctx: ProjectQueryContext,
+    params: z.output<S>,
+  ) => Promise<R>;
+}
+
+const question = <N extends string, S extends z.ZodType, R>(q: Question<N, S, R>) => q;
+
+export const QUESTIONS = [
+  question({
+    name: 'funnel',
+    summary:
+      'Stage funnel awareness → engagement → transaction → retention: people per stage, step and overall conversion, drop-off, median time between stages; optionally per breakdown value.',
+    params: funnelParams,
+    async ask(client, target, ctx, p) {
       const q = {
         scope: toScope(p),
         rules: ctx.rules,
         windowDays: p.window,
         breakdown: p.breakdown,
       };
-      const rows = await runQuery(client, funnelSql(target(ctx.projectId), q), funnelRowSchema);
-      return toFunnelResult(rows, q);
+      return toFunnelResult(await runQuery(client, funnelSql(target, q), funnelRowSchema), q);
     },
-    async dropoff(ctx: ProjectQueryContext, p: DropoffParams) {
+  }),
+  question({
+    name: 'dropoff',
+    summary:
+      'For people who reached a stage: the last pages/events of those who stopped there against those who went on, overall and per first-touch channel.',
+    params: dropoffParams,
+    async ask(client, target, ctx, p) {
       const q = {
         scope: toScope(p),
         rules: ctx.rules,
@@ -47,38 +71,80 @@ export function createQueries(client: ClickHouseClient, database: string) {
         stage: p.stage,
         limit: p.limit,
       };
-      const rows = await runQuery(client, dropoffSql(target(ctx.projectId), q), dropoffRowSchema);
-      return toDropoffResult(rows, q);
+      return toDropoffResult(await runQuery(client, dropoffSql(target, q), dropoffRowSchema), q);
     },
-    async attribution(ctx: ProjectQueryContext, p: AttributionParams) {
+  }),
+  question({
+    name: 'attribution',
+    summary:
+      'Conversions and revenue credited to session channels under first-touch, last-touch, last-non-direct, linear, time-decay and position-based models.',
+    params: attributionParams,
+    async ask(client, target, ctx, p) {
       const q = {
         scope: toScope(p),
         rules: ctx.rules,
         lookbackDays: p.lookback,
         halfLifeDays: p.halfLife,
       };
-      const rows = await runQuery(
-        client,
-        attributionSql(target(ctx.projectId), q),
-        attributionRowSchema,
-      );
+      const rows = await runQuery(client, attributionSql(target, q), attributionRowSchema);
       return toAttributionResult(rows, q, p.model);
     },
-    async trends(ctx: ProjectQueryContext, p: TrendsParams) {
+  }),
+  question({
+    name: 'trends',
+    summary: 'People, sessions and conversions per day or week and session channel.',
+    params: trendsParams,
+    async ask(client, target, ctx, p) {
       const q = { scope: toScope(p), rules: ctx.rules, interval: p.interval };
-      const rows = await runQuery(client, trendsSql(target(ctx.projectId), q), trendsRowSchema);
-      return toTrendsResult(rows, q);
+      return toTrendsResult(await runQuery(client, trendsSql(target, q), trendsRowSchema), q);
     },
-    async retention(ctx: ProjectQueryContext, p: RetentionParams) {
+  }),
+  question({
+    name: 'retention',
+    summary:
+      'Cohorts by acquisition week and first-touch channel, with the share active in each later week.',
+    params: retentionParams,
+    async ask(client, target, ctx, p) {
       const q = { scope: toScope(p), rules: ctx.rules, weeks: p.weeks };
-      const rows = await runQuery(
-        client,
-        retentionSql(target(ctx.projectId), q),
-        retentionRowSchema,
-      );
+      const rows = await runQuery(client, retentionSql(target, q), retentionRowSchema);
       return toRetentionResult(rows, q);
     },
-  };
-}
+  }),
+] as const;
 
-export type Queries = ReturnType<typeof createQueries>;
+type AnyQuestion = (typeof QUESTIONS)[number];
+export type QuestionName = AnyQuestion['name'];
+type Named<N extends QuestionName> = Extract<AnyQuestion, { name: N }>;
+
+/** One method per question, typed by its parameters and result, plus `ask` by name. */
+export type Queries = {
+  readonly [N in QuestionName]: (
+    ctx: ProjectQueryContext,
+    params: z.output<Named<N>['params']>,
+  ) => ReturnType<Named<N>['ask']>;
+} & {
+  /** Answers a question by name, with parameters its schema already parsed. */
+  ask(name: QuestionName, ctx: ProjectQueryContext, params: unknown): Promise<unknown>;
+};
+
+type AnyAsk = (
+  client: ClickHouseClient,
+  target: QueryTarget,
+  ctx: ProjectQueryContext,
+  params: unknown,
+) => Promise<unknown>;
+
+export function createQueries(client: ClickHouseClient, database: string): Queries {
+  const methods = new Map(
+    QUESTIONS.map((q) => [
+      q.name,
+      (ctx: ProjectQueryContext, params: unknown) =>
+        (q.ask as AnyAsk)(client, { database, projectId: ctx.projectId }, ctx, params),
+    ]),
+  );
+  return {
+    ...Object.fromEntries(methods),
+    ask: (name: QuestionName, ctx: ProjectQueryContext, params: unknown) =>
+      methods.get(name)!(ctx, params),
+  } as Queries;
+}

@@ -4,6 +4,7 @@
  * the same field names.
  */
 import { CHANNELS } from '@waymark/contract/wire';
+import { clickHouseDateTime } from '@waymark/kit/clickhouse-time';
 import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
@@ -68,17 +69,13 @@ export interface Scope {
   includeBots: boolean;
 }
 
-export function toClickHouseTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 /** Checks the range and turns the parsed fields into what the builders use. */
 export function toScope(fields: z.output<typeof scopeSchema>): Scope {
   const startMs = Date.parse(`${fields.from}T00:00:00Z`);
   const endMs = Date.parse(`${fields.to}T00:00:00Z`) + DAY_MS;
   return {
-    start: toClickHouseTime(startMs),
-    end: toClickHouseTime(endMs),
+    start: clickHouseDateTime(startMs),
+    end: clickHouseDateTime(endMs),
     channels: fields.channel,
     campaigns: fields.campaign,
     devices: fields.device,

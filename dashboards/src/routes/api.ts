@@ -3,9 +3,8 @@ import { ProjectRegistry } from '@waymark/contract/projects';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DashboardProject, DashboardsConfig } from '../config.js';
 import { WaymarkHttpError } from '../errors.js';
-import type { Queries } from '../queries/index.js';
+import { QUESTIONS, type Queries } from '../queries/index.js';
 import { parseParams } from './params-error.js';
-import { QUESTIONS } from './questions.js';
 
 export interface ApiOptions {
   config: DashboardsConfig;
@@ -42,11 +41,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, { config, q
       const project = projectOf(request);
       const params = parseParams(q.params, request.query);
       const ctx = { projectId: project.id, rules: project.rules };
-      return (q.run as (queries: Queries, c: typeof ctx, p: unknown) => Promise<unknown>)(
-        queries,
-        ctx,
-        params,
-      );
+      return queries.ask(q.name, ctx, params);
     });
   }
 };

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ERRORS } from '../errors.js';
-import { QUESTIONS } from './questions.js';
+import { QUESTIONS } from '../queries/index.js';
 
 interface JsonSchemaObject {
   properties?: Record<string, Record<string, unknown>>;
@@ -49,7 +49,7 @@ export function openApiDocument() {
       description:
         'Journey funnels, drop-off, channel attribution, channel trends and retention cohorts. Dates are UTC days, `from` and `to` inclusive. Errors: ' +
         Object.entries(ERRORS)
-          .map(([code, e]) => `${code} (${e.statusCode}): ${e.description}`)
+          .map(([code, e]) => `${code} (${e.status}): ${e.description}`)
           .join(' '),
     },
     components: {

@@ -2,9 +2,12 @@
  * The real services as child processes (their built `dist/main.js`), on free loopback ports,
  * each with the bench run's own topic / database, and the clean-up of what a run created.
  */
-import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createClickHouseClient } from '@waymark/kit/clickhouse';
+import { createKafka } from '@waymark/kit/kafka';
 import { eventually, freePort, type ServiceProcess, startService } from '@waymark/test-harness';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { benchProjects } from './payload.js';
 import type { BenchContext } from './report-types.js';
 
@@ -97,20 +100,15 @@ export function startDashboards(ctx: BenchContext, database: string): Promise<Ru
 }
 
 export function benchClickHouse(ctx: BenchContext, database?: string): ClickHouseClient {
-  return createClient({
+  return createClickHouseClient({
     url: ctx.clickhouseUrl,
     ...(database ? { database } : {}),
-    request_timeout: 600_000,
-    log: { level: ClickHouseLogLevel.OFF },
+    requestTimeoutMs: 600_000,
   });
 }
 
 export function benchKafka(ctx: BenchContext): Kafka {
-  return new Kafka({
-    clientId: 'waymark-bench',
-    brokers: ctx.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  });
+  return createKafka({ clientId: 'waymark-bench', brokers: ctx.kafkaBrokers });
 }
 
 /** Counts rows as queries see them: one per (project, messageId). */

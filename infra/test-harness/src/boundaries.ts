@@ -32,10 +32,9 @@ const SERVICE_FREE = ['@waymark/stack', TEST_HARNESS, ...SHARED_PACKAGES];
  * only shrinks). Lead: empty both lists when the contract and kit branches are merged.
  */
 export const ALLOWED_SERVICE_DEPENDENCIES: readonly string[] = [
-  // wire types and the channel classifier → @waymark/contract
+  // Not code: the collector serves the SDK's built browser bundle (`/waymark.js` from
+  // @waymark/sdk/waymark.js). Every type and the classifier come from @waymark/contract.
   '@waymark/collector → @waymark/sdk',
-  // record, topics (→ contract) and worker-thread (→ kit)
-  '@waymark/processor → @waymark/collector',
 ];
 
 /** `file → package` for relative imports that leave their package today; see above. */

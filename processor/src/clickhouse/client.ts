@@ -1,27 +1,26 @@
-import {
-  type ClickHouseClient,
-  type ClickHouseClientConfigOptions,
-  ClickHouseLogLevel,
-  createClient,
-} from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { createClient } from '@clickhouse/client';
+import { clickHouseClientOptions as kitClientOptions } from '@waymark/kit/clickhouse';
 import type { ProcessorConfig } from '../config.js';
 
 /**
- * The @clickhouse/client settings for the configured server: its URL (http, or https for TLS,
- * verified against Node's CA store plus NODE_EXTRA_CA_CERTS), the user and password, the
- * request timeout. No default database: migrations create it, and every statement names it.
+ * The kit's client settings for the configured server (URL, user and password, the request
+ * timeout, no client logging). No default database: migrations create it, and every statement
+ * names it.
  */
 export function clickHouseClientOptions(
   clickhouse: ProcessorConfig['clickhouse'],
+  requestTimeoutMs = clickhouse.requestTimeoutMs,
+  settings?: ClickHouseClientConfigOptions['clickhouse_settings'],
 ): ClickHouseClientConfigOptions {
-  return {
-    url: clickhouse.url,
-    username: clickhouse.username,
-    password: clickhouse.password,
-    request_timeout: clickhouse.requestTimeoutMs,
-    // Failures are logged once by the caller, with context, instead of by the client on every retry.
-    log: { level: ClickHouseLogLevel.OFF },
-  };
+  const { url, username, password } = clickhouse;
+  return kitClientOptions({
+    url,
+    username,
+    password,
+    requestTimeoutMs,
+    ...(settings ? { settings } : {}),
+  });
 }
 
 export function createClickHouseClient(
@@ -40,14 +39,10 @@ export function createClickHouseClient(
 export function migrationClientOptions(
   clickhouse: ProcessorConfig['clickhouse'],
 ): ClickHouseClientConfigOptions {
-  return {
-    ...clickHouseClientOptions(clickhouse),
-    request_timeout: clickhouse.migrationTimeoutMs,
-    clickhouse_settings: {
-      send_progress_in_http_headers: 1,
-      http_headers_progress_interval_ms: '110000',
-    },
-  };
+  return clickHouseClientOptions(clickhouse, clickhouse.migrationTimeoutMs, {
+    send_progress_in_http_headers: 1,
+    http_headers_progress_interval_ms: '110000',
+  });
 }
 
 export function createMigrationClient(clickhouse: ProcessorConfig['clickhouse']): ClickHouseClient {

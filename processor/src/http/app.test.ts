@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERRORS } from '../errors.js';
 import { HealthState } from '../health.js';
 import { createMetrics } from '../metrics.js';
 import { buildApp } from './app.js';
@@ -86,12 +84,5 @@ describe('errors', () => {
       code: 'WAYMARK_ERR_NOT_FOUND',
       message: 'no endpoint GET /nope',
     });
-  });
-
-  it('documents every code in the README', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    for (const [code, { statusCode }] of Object.entries(ERRORS)) {
-      expect(readme).toMatch(new RegExp(`\`${code}\`\\s*\\|\\s*${statusCode}`));
-    }
   });
 });

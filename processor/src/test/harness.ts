@@ -5,6 +5,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { dedupedEventsQuery, EXACT_EVENT_COUNT } from '@waymark/contract/schema';
 import { ensureTopic } from '@waymark/contract/topics';
+import { createKafka } from '@waymark/kit/kafka';
 import {
   eventually,
   freePort,
@@ -14,14 +15,14 @@ import {
   uniqueDatabase,
   uniqueTopic,
 } from '@waymark/test-harness';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from '../kafka/dead-letters.js';
 import { bytes, collectedEvent } from './records.js';
 
 export const PARTITIONS = 4;
 
 export function kafkaClient(): Kafka {
-  return new Kafka({ brokers: testServices().kafkaBrokers, logLevel: logLevel.NOTHING });
+  return createKafka({ clientId: 'processor-test', brokers: testServices().kafkaBrokers });
 }
 
 export interface LoadPlan {
