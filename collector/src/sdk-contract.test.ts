@@ -3,12 +3,13 @@
  * context.waymark raw touches) is accepted whole by the collector and becomes records whose
  * session and first touch the server classified from those raw touches.
  */
+
+import { createClient } from '@waymark/sdk/core/client';
+import type { Environment } from '@waymark/sdk/core/environment';
+import { memoryStore } from '@waymark/sdk/core/store';
+import type { Transport } from '@waymark/sdk/core/transport';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
-import { createClient } from '../../sdk/src/core/client.js';
-import type { Environment } from '../../sdk/src/core/environment.js';
-import { memoryStore } from '../../sdk/src/core/store.js';
-import type { Transport } from '../../sdk/src/core/transport.js';
 import { buildApp } from './app.js';
 import { recordingSink, testConfig } from './test/recording-sink.js';
 

@@ -8,11 +8,11 @@
  */
 
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { badBody, mixedBatch, validEvent } from '@waymark/collector/test/payloads';
 import { eventually } from '@waymark/test-harness';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { badBody, mixedBatch, validEvent } from '../../collector/src/test/payloads.js';
 import { countDeadLetters, deadLetterReasons } from './dead-letters.js';
 import { type PrivateStack, privateStack } from './private-stack.js';
 import { type Supervised, supervise } from './supervisor.js';

@@ -38,13 +38,7 @@ export const ALLOWED_SERVICE_DEPENDENCIES: readonly string[] = [
 ];
 
 /** `file → package` for relative imports that leave their package today; see above. */
-export const ALLOWED_RELATIVE_IMPORTS: readonly string[] = [
-  // the SDK's core client against the collector: a cross-process contract test whose home is
-  // infra/e2e (or a devDependency on the SDK's core through contract)
-  'collector/src/sdk-contract.test.ts → @waymark/sdk',
-  // the collector's fuzz generators: by name once they live in contract (or are exported)
-  'infra/chaos/fuzz.integration.test.ts → @waymark/collector',
-];
+export const ALLOWED_RELATIVE_IMPORTS: readonly string[] = [];
 
 export interface Workspace {
   name: string;
