@@ -1,5 +1,4 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-// Tests only, like ../test/database.ts: the processor does not export its migrations.
 import { MIGRATIONS } from '@waymark/contract/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, insertRows } from '../test/database.js';

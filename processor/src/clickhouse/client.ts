@@ -1,32 +1,20 @@
 import type { ClickHouseClient, ClickHouseClientConfigOptions } from '@clickhouse/client';
-import { createClient } from '@clickhouse/client';
-import { clickHouseClientOptions as kitClientOptions } from '@waymark/kit/clickhouse';
+import {
+  type ClickHouseOptions,
+  createClickHouseClient as createKitClient,
+  clickHouseClientOptions as kitClientOptions,
+} from '@waymark/kit/clickhouse';
 import type { ProcessorConfig } from '../config.js';
 
-/**
- * The kit's client settings for the configured server (URL, user and password, the request
- * timeout, no client logging). No default database: migrations create it, and every statement
- * names it.
- */
-export function clickHouseClientOptions(
-  clickhouse: ProcessorConfig['clickhouse'],
-  requestTimeoutMs = clickhouse.requestTimeoutMs,
-  settings?: ClickHouseClientConfigOptions['clickhouse_settings'],
-): ClickHouseClientConfigOptions {
-  const { url, username, password } = clickhouse;
-  return kitClientOptions({
-    url,
-    username,
-    password,
-    requestTimeoutMs,
-    ...(settings ? { settings } : {}),
-  });
-}
+type ClickHouseConfig = ProcessorConfig['clickhouse'];
 
-export function createClickHouseClient(
-  clickhouse: ProcessorConfig['clickhouse'],
-): ClickHouseClient {
-  return createClient(clickHouseClientOptions(clickhouse));
+/**
+ * The configured server as the kit takes it (URL, user and password, the request timeout). No
+ * default database: migrations create it, and every statement names it.
+ */
+function loaderOptions(clickhouse: ClickHouseConfig): ClickHouseOptions {
+  const { url, username, password, requestTimeoutMs } = clickhouse;
+  return { url, username, password, requestTimeoutMs };
 }
 
 /**
@@ -36,15 +24,30 @@ export function createClickHouseClient(
  * the connection. Not more often: the headers add up, and Node refuses a response whose headers
  * pass 16 KB (at the default 100 ms a 10 M-row copy did; at 110 s an hour is ~33 headers, 8 KB).
  */
-export function migrationClientOptions(
-  clickhouse: ProcessorConfig['clickhouse'],
-): ClickHouseClientConfigOptions {
-  return clickHouseClientOptions(clickhouse, clickhouse.migrationTimeoutMs, {
-    send_progress_in_http_headers: 1,
-    http_headers_progress_interval_ms: '110000',
-  });
+function migrationOptions(clickhouse: ClickHouseConfig): ClickHouseOptions {
+  return {
+    ...loaderOptions(clickhouse),
+    requestTimeoutMs: clickhouse.migrationTimeoutMs,
+    settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '110000' },
+  };
 }
 
-export function createMigrationClient(clickhouse: ProcessorConfig['clickhouse']): ClickHouseClient {
-  return createClient(migrationClientOptions(clickhouse));
+export function clickHouseClientOptions(
+  clickhouse: ClickHouseConfig,
+): ClickHouseClientConfigOptions {
+  return kitClientOptions(loaderOptions(clickhouse));
+}
+
+export function migrationClientOptions(
+  clickhouse: ClickHouseConfig,
+): ClickHouseClientConfigOptions {
+  return kitClientOptions(migrationOptions(clickhouse));
+}
+
+export function createClickHouseClient(clickhouse: ClickHouseConfig): ClickHouseClient {
+  return createKitClient(loaderOptions(clickhouse));
+}
+
+export function createMigrationClient(clickhouse: ClickHouseConfig): ClickHouseClient {
+  return createKitClient(migrationOptions(clickhouse));
 }
