@@ -19,7 +19,16 @@ export interface GuardedContext {
   collectorResponses: { method: string; path: string; status: number }[];
   /** Requests to `collectorOrigin` that got no answer (CORS refusal, connection error). */
   collectorFailures: { method: string; path: string; error: string }[];
+  /** The pages' console errors: where Chromium says why (e.g. "blocked by CORS policy"). */
+  consoleErrors: string[];
 }
+
+/**
+ * A visitor's browser says what it is; headless Chromium says `HeadlessChrome`, which the
+ * processor rightly flags as a bot (and the queries leave out by default).
+ */
+export const DESKTOP_CHROME_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -32,13 +41,17 @@ export async function guardedContext(
   browser: Browser,
   collectorOrigin: string,
 ): Promise<GuardedContext> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
   const guarded: GuardedContext = {
     context,
     outside: [],
     collectorResponses: [],
     collectorFailures: [],
+    consoleErrors: [],
   };
+  context.on('console', (message) => {
+    if (message.type() === 'error') guarded.consoleErrors.push(message.text());
+  });
   const place = (href: string) => {
     const url = new URL(href);
     return { url, path: url.pathname + url.search };

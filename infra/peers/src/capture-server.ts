@@ -31,7 +31,10 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     req.on('end', () => {
       res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
       res.setHeader('access-control-allow-credentials', 'true');
-      res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? '*');
+      res.setHeader(
+        'access-control-allow-headers',
+        req.headers['access-control-request-headers'] ?? '*',
+      );
       res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
       const raw = Buffer.concat(chunks);
       const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString();
@@ -41,7 +44,13 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       } catch {
         json = undefined;
       }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, text, json });
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        text,
+        json,
+      });
       res.setHeader('content-type', 'application/json');
       res.end(req.method === 'OPTIONS' ? '' : '{"success":true}');
     });

@@ -2,8 +2,9 @@
  * The journey every peer test sends, in Segment's spec names as Segment users write them, and
  * what the pipeline must make of it: rows, channels, funnel and attribution.
  */
-import { isDeepStrictEqual } from 'node:util';
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { StoredEvent } from './store.js';
 
 /** The shop's pages (server-side libraries send these URLs; browsers use the page server). */
@@ -67,4 +68,29 @@ export async function settled<T>(read: () => Promise<T>, expected: T): Promise<T
     last = await read();
   }
   return last;
+}
+
+/**
+ * The stored row of each expected step, found by kind and ids (not by position, so that a
+ * wrong time order is reported once, by the shape check, and not as every later check failing).
+ */
+export function rowsOf(rows: readonly StoredEvent[], steps: readonly Shape[]) {
+  const used = new Set<StoredEvent>();
+  return steps.map((s) => {
+    const row = rows.find(
+      (r) =>
+        !used.has(r) &&
+        r.type === s.type &&
+        r.event === s.event &&
+        r.anonymous_id === s.anonymous_id &&
+        (typeof s.user_id !== 'string' || r.user_id === s.user_id),
+    );
+    if (row) used.add(row);
+    return row;
+  });
+}
+
+/** Each expected step's stored row as a shape (undefined where none matches), in step order. */
+export function shapesOf(rows: readonly StoredEvent[], steps: readonly Shape[]) {
+  return rowsOf(rows, steps).map((r) => (r ? shapeOf(r) : undefined));
 }

@@ -40,7 +40,12 @@ export async function startPeerPipeline(opts: {
   const writeKey = `wk_${opts.label}_${suffix}`;
   const readKey = `rk_${opts.label}_${suffix}`;
   const projects = JSON.stringify([
-    { id: projectId, writeKeys: [writeKey], readKeys: [readKey], allowedOrigins: opts.allowedOrigins ?? [] },
+    {
+      id: projectId,
+      writeKeys: [writeKey],
+      readKeys: [readKey],
+      allowedOrigins: opts.allowedOrigins ?? [],
+    },
   ]);
   const database = uniqueDatabase(`peers_${opts.label}`);
   const pipeline: Pipeline = await startPipeline({

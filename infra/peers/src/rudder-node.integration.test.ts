@@ -7,7 +7,7 @@
 import Analytics from '@rudderstack/rudder-sdk-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { attributionCredits, funnelPeople } from './api.js';
-import { orderOf, PRODUCT, SHOP, settled, shapeOf, step } from './journey.js';
+import { orderOf, PRODUCT, rowsOf, SHOP, settled, shapeOf, step } from './journey.js';
 import { type PeerPipeline, startPeerPipeline } from './pipeline.js';
 import { storedEvents, storedIdentities } from './store.js';
 
@@ -22,7 +22,9 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-it('stores and counts a journey sent by @rudderstack/rudder-sdk-node', { timeout: 120_000 }, async () => {
+it('stores and counts a journey sent by @rudderstack/rudder-sdk-node', {
+  timeout: 120_000,
+}, async () => {
   const errors: string[] = [];
   const analytics = new Analytics(pipeline.writeKey, {
     dataPlaneUrl: pipeline.collectorUrl,
@@ -56,7 +58,10 @@ it('stores and counts a journey sent by @rudderstack/rudder-sdk-node', { timeout
     ),
   );
   await call((done) =>
-    analytics.track({ anonymousId: anon, event: 'Product Viewed', properties: { ...PRODUCT } }, done),
+    analytics.track(
+      { anonymousId: anon, event: 'Product Viewed', properties: { ...PRODUCT } },
+      done,
+    ),
   );
   await call((done) =>
     analytics.identify(
@@ -66,7 +71,12 @@ it('stores and counts a journey sent by @rudderstack/rudder-sdk-node', { timeout
   );
   await call((done) =>
     analytics.track(
-      { anonymousId: anon, userId: user, event: 'Order Completed', properties: orderOf('order-rn-1') },
+      {
+        anonymousId: anon,
+        userId: user,
+        event: 'Order Completed',
+        properties: orderOf('order-rn-1'),
+      },
       done,
     ),
   );
@@ -94,7 +104,7 @@ it('stores and counts a journey sent by @rudderstack/rudder-sdk-node', { timeout
   expect(await Promise.all(delivered)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
 
   const rows = await storedEvents(pipeline, 5);
-  expect.soft(rows.map(shapeOf)).toEqual([
+  const steps = [
     step({ type: 'page', event: 'Home', anonymous_id: anon, session_channel: 'paid' }),
     step({ type: 'track', event: 'Product Viewed', anonymous_id: anon, session_channel: 'paid' }),
     step({ type: 'identify', anonymous_id: anon, user_id: user, session_channel: 'paid' }),
@@ -108,19 +118,23 @@ it('stores and counts a journey sent by @rudderstack/rudder-sdk-node', { timeout
       order_id: 'order-rn-1',
     }),
     step({ type: 'page', event: 'Home', anonymous_id: visitor, session_channel: 'referral' }),
-  ]);
-  expect.soft(rows[0]).toMatchObject({
+  ];
+  // In time order, as called; each on the session channel of its landing.
+  expect.soft(rows.map(shapeOf)).toEqual(steps);
+  const [home, , identify, order, referred] = rowsOf(rows, steps);
+  expect.soft(home).toMatchObject({
     session_source: 'google',
     session_medium: 'cpc',
     session_campaign: 'spring',
     page_url: landing,
   });
-  expect.soft(rows[4]).toMatchObject({ session_referrer_host: 'news.example.org' });
-  expect.soft(JSON.parse(rows[2]?.traits ?? '{}')).toEqual({ email: 'grace@example.com' });
-  for (const [i, row] of rows.entries()) {
-    expect.soft(row.library).toBe('analytics-node/3.0.13');
+  expect.soft(referred).toMatchObject({ session_referrer_host: 'news.example.org' });
+  expect.soft(order?.currency).toBe('EUR');
+  expect.soft(JSON.parse(identify?.traits ?? '{}')).toEqual({ email: 'grace@example.com' });
+  for (const [i, row] of rowsOf(rows, steps).entries()) {
+    expect.soft(row?.library).toBe('analytics-node/3.0.13');
     // The time of the call (the library's originalTimestamp), not of the flush a second later.
-    expect.soft(Math.abs(row.ms - (calledAt[i] ?? 0)), `row ${i} time`).toBeLessThan(500);
+    expect.soft(Math.abs((row?.ms ?? 0) - (calledAt[i] ?? 0)), `step ${i} time`).toBeLessThan(500);
   }
   expect.soft(await storedIdentities(pipeline)).toEqual([{ anonymous_id: anon, user_id: user }]);
 

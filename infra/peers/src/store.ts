@@ -26,13 +26,15 @@ export interface StoredEvent {
   order_id: string;
   library: string;
   traits: string;
+  device_type: string;
+  is_bot: number;
 }
 
 const EVENTS_SQL = (database: string) => `
   SELECT message_id, type, event, anonymous_id, user_id, session_id,
          toUnixTimestamp64Milli(timestamp) AS ms,
          session_channel, session_source, session_medium, session_campaign, session_referrer_host,
-         first_channel, page_url, revenue, currency, order_id, library, traits
+         first_channel, page_url, revenue, currency, order_id, library, traits, device_type, is_bot
   FROM ${database}.events
   WHERE project_id = {project:String}
   ORDER BY timestamp, message_id
@@ -53,7 +55,12 @@ export async function storedEvents(pipeline: PeerPipeline, count: number): Promi
         const rows = await result.json<StoredEvent>();
         seen = rows.length;
         return rows.length >= count
-          ? rows.map((r) => ({ ...r, ms: Number(r.ms), revenue: Number(r.revenue) }))
+          ? rows.map((r) => ({
+              ...r,
+              ms: Number(r.ms),
+              revenue: Number(r.revenue),
+              is_bot: Number(r.is_bot),
+            }))
           : undefined;
       },
       {

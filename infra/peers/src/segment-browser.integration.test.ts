@@ -1,0 +1,176 @@
+/**
+ * @segment/analytics-next 1.84.3 from its npm package, in Debian's Chromium, with its settings
+ * inline (no cdn.segment.com) and `apiHost` at the collector over http: a person from a paid
+ * search ad lands, views a product and buys; a person from Google's organic results lands and
+ * views the product. Cross-origin, so the collector's CORS answers are part of the test. Then
+ * collector → Kafka → processor → ClickHouse → dashboards API must store and count all of it.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { attributionCredits, funnelPeople } from './api.js';
+import { launchChromium } from './browser.js';
+import { type Visit, visitShop } from './browser-journey.js';
+import { bundleGlobal } from './bundle.js';
+import { PRODUCT, rowsOf, settled, shapesOf, step } from './journey.js';
+import { type PageServer, startPageServer } from './page-server.js';
+import { type PeerPipeline, startPeerPipeline } from './pipeline.js';
+import { shopHtml } from './shop-page.js';
+import { storedEvents, storedIdentities } from './store.js';
+
+let pipeline: PeerPipeline;
+let shop: PageServer;
+let browser: Browser;
+let collectorHost = '';
+let writeKey = '';
+
+/** How a site loads analytics-next without Segment's CDN: the settings it would fetch, inline. */
+const loader = () => `<script src="/analytics-next.js"></script>
+<script>
+  window.analytics = AnalyticsBrowser.load({
+    writeKey: ${JSON.stringify(writeKey)},
+    cdnSettings: {
+      integrations: {
+        'Segment.io': { apiKey: ${JSON.stringify(writeKey)}, apiHost: ${JSON.stringify(`${collectorHost}/v1`)}, protocol: 'http' },
+      },
+    },
+  });
+</script>`;
+
+beforeAll(async () => {
+  const library = await bundleGlobal('@segment/analytics-next', 'AnalyticsBrowser');
+  let html = '';
+  shop = await startPageServer({ scripts: { '/analytics-next.js': library }, html: () => html });
+  pipeline = await startPeerPipeline({ label: 'segment_browser', allowedOrigins: [shop.origin] });
+  collectorHost = new URL(pipeline.collectorUrl).host;
+  writeKey = pipeline.writeKey;
+  html = shopHtml({ loader: loader(), global: 'analytics' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await pipeline?.stop();
+});
+
+/** Matches '' or `userId` where the library decides when the user id starts. */
+const eitherId = (userId: string) => expect.toSatisfy((id) => id === '' || id === userId) as string;
+
+const anonymousIdExpression = 'analytics.user().then((u) => u.anonymousId())';
+
+it('stores and counts a journey sent by @segment/analytics-next in Chromium', {
+  timeout: 150_000,
+}, async () => {
+  const startedAt = Date.now();
+  const buyer = { userId: 'user-ajs-1', email: 'ada@example.com', orderId: 'order-ajs-1' };
+  const paid = await visitShop(browser, {
+    collectorUrl: pipeline.collectorUrl,
+    landingUrl: `${shop.origin}/?utm_source=google&utm_medium=cpc&utm_campaign=trail-spring`,
+    referer: 'https://www.google.com/',
+    shopper: buyer,
+    anonymousIdExpression,
+  });
+  const organic = await visitShop(browser, {
+    collectorUrl: pipeline.collectorUrl,
+    landingUrl: `${shop.origin}/`,
+    referer: 'https://www.google.com/',
+    anonymousIdExpression,
+  });
+
+  // Accepted: every request (and its CORS preflight) answered 2xx; nothing left loopback.
+  const all = (f: (v: Visit) => unknown[]) => [...f(paid), ...f(organic)];
+  expect(all((v) => v.guarded.outside)).toEqual([]);
+  expect(
+    all((v) => v.guarded.collectorFailures),
+    all((v) => v.guarded.consoleErrors).join('\n'),
+  ).toEqual([]);
+  const responses = all(
+    (v) => v.guarded.collectorResponses,
+  ) as Visit['guarded']['collectorResponses'];
+  expect(
+    responses.map((r) => `${r.method} ${r.path} ${r.status}`).filter((r) => !/ 2\d\d$/.test(r)),
+  ).toEqual([]);
+  expect(responses).toHaveLength(9);
+
+  const rows = await storedEvents(pipeline, 9);
+  const a = paid.anonymousId;
+  const b = organic.anonymousId;
+  const steps = [
+    step({ type: 'page', event: '', anonymous_id: a, session_channel: 'paid' }),
+    step({ type: 'page', anonymous_id: a, session_channel: 'paid' }),
+    step({ type: 'track', event: 'Product Viewed', anonymous_id: a, session_channel: 'paid' }),
+    // The confirmation page's view, called just before identify: analytics-next may already
+    // put the user id on it (its calls are replayed once the library has loaded).
+    step({
+      type: 'page',
+      anonymous_id: a,
+      user_id: eitherId(buyer.userId),
+      session_channel: 'paid',
+    }),
+    step({ type: 'identify', anonymous_id: a, user_id: buyer.userId, session_channel: 'paid' }),
+    step({
+      type: 'track',
+      event: 'Order Completed',
+      anonymous_id: a,
+      user_id: buyer.userId,
+      session_channel: 'paid',
+      revenue: 89.9,
+      order_id: buyer.orderId,
+    }),
+    step({ type: 'page', anonymous_id: b, session_channel: 'organic' }),
+    step({ type: 'page', anonymous_id: b, session_channel: 'organic' }),
+    step({ type: 'track', event: 'Product Viewed', anonymous_id: b, session_channel: 'organic' }),
+  ];
+  // Every step stored once, as sent. Events of one page are sent concurrently, so their stored
+  // order may differ by a request's latency (timestamp + receivedAt − sentAt, as Segment does);
+  // the pages' order is checked below.
+  expect.soft(rows).toHaveLength(steps.length);
+  expect.soft(shapesOf(rows, steps)).toEqual(steps);
+  const [landing, product, , checkout, identify, order, organicLanding] = rowsOf(rows, steps);
+  expect.soft(landing && product && checkout && order).toBeDefined();
+  const times = [landing, product, checkout, order].map((r) => r?.ms ?? 0);
+  expect
+    .soft(times, 'landing < product page < confirmation page ≤ order')
+    .toEqual([...times].sort((x, y) => x - y));
+  expect.soft(landing).toMatchObject({
+    session_source: 'google',
+    session_medium: 'cpc',
+    session_campaign: 'trail-spring',
+    page_url: `${shop.origin}/?utm_source=google&utm_medium=cpc&utm_campaign=trail-spring`,
+  });
+  expect.soft(product?.page_url).toBe(`${shop.origin}/products/${PRODUCT.product_id}`);
+  expect
+    .soft(organicLanding)
+    .toMatchObject({ session_source: 'google', session_referrer_host: 'www.google.com' });
+  expect.soft(order?.currency).toBe('EUR');
+  expect.soft(JSON.parse(identify?.traits ?? '{}')).toEqual({ email: buyer.email });
+  for (const row of rows) {
+    expect.soft(row).toMatchObject({ is_bot: 0, device_type: 'desktop' });
+    expect.soft(row.message_id).toMatch(/^ajs-next-\d+-/);
+    expect.soft(row.library).toBe('analytics.js/npm:next-1.84.3');
+    expect.soft(row.ms).toBeGreaterThanOrEqual(startedAt - 1000);
+    expect.soft(row.ms).toBeLessThanOrEqual(Date.now());
+  }
+  expect.soft(new Set(rows.map((r) => r.ms % 1000)).size).toBeGreaterThan(1);
+  expect
+    .soft(await storedIdentities(pipeline))
+    .toEqual([{ anonymous_id: a, user_id: buyer.userId }]);
+
+  const funnelExpected = {
+    total: [2, 2, 1, 0],
+    byFirstChannel: { paid: [1, 1, 1, 0], organic: [1, 1, 0, 0] },
+  };
+  expect.soft(await settled(() => funnelPeople(pipeline), funnelExpected)).toEqual(funnelExpected);
+
+  const credit = { paid: { conversions: 1, revenue: 89.9 } };
+  const attributionExpected = {
+    conversions: 1,
+    revenue: 89.9,
+    credit: { first_touch: credit, last_touch: credit, last_non_direct: credit },
+  };
+  expect(
+    await settled(
+      () => attributionCredits(pipeline, ['first_touch', 'last_touch', 'last_non_direct']),
+      attributionExpected,
+    ),
+  ).toEqual(attributionExpected);
+});
