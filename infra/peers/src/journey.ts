@@ -19,13 +19,18 @@ export const PRODUCT = {
   currency: 'EUR',
 } as const;
 
-export const orderOf = (orderId: string) =>
-  ({
-    order_id: orderId,
-    revenue: 89.9,
-    currency: 'EUR',
-    products: [{ product_id: PRODUCT.product_id, sku: PRODUCT.sku, price: 89.9, quantity: 1 }],
-  }) as const;
+/** JSON properties, as every library's types accept them. */
+export interface Properties {
+  [key: string]: string | number | boolean | Properties | Properties[];
+}
+
+/** `Order Completed` properties as the Segment e-commerce spec names them. */
+export const orderOf = (orderId: string): Properties => ({
+  order_id: orderId,
+  revenue: 89.9,
+  currency: 'EUR',
+  products: [{ product_id: PRODUCT.product_id, sku: PRODUCT.sku, price: 89.9, quantity: 1 }],
+});
 
 /** A stored event reduced to what the journey decides: kind, ids, channels, money. */
 export function shapeOf(row: StoredEvent) {
