@@ -106,20 +106,22 @@ it('stores and counts a journey sent by @rudderstack/rudder-sdk-node', {
   const rows = await storedEvents(pipeline, 5);
   const steps = [
     step({ type: 'page', event: 'Home', anonymous_id: anon, session_channel: 'paid' }),
-    step({ type: 'track', event: 'Product Viewed', anonymous_id: anon, session_channel: 'paid' }),
-    step({ type: 'identify', anonymous_id: anon, user_id: user, session_channel: 'paid' }),
+    step({ type: 'track', event: 'Product Viewed', anonymous_id: anon, session_channel: 'direct' }),
+    step({ type: 'identify', anonymous_id: anon, user_id: user, session_channel: 'direct' }),
     step({
       type: 'track',
       event: 'Order Completed',
       anonymous_id: anon,
       user_id: user,
-      session_channel: 'paid',
+      session_channel: 'direct',
       revenue: 89.9,
       order_id: 'order-rn-1',
     }),
     step({ type: 'page', event: 'Home', anonymous_id: visitor, session_channel: 'referral' }),
   ];
-  // In time order, as called; each on the session channel of its landing.
+  // In time order, as called. Row channels are each event's own touch (the landing's campaign
+  // or referrer; direct for the pages after it and for server calls): sessions, and so the
+  // session channel every later event counts under, are derived when a question is asked.
   expect.soft(rows.map(shapeOf)).toEqual(steps);
   const [home, , identify, order, referred] = rowsOf(rows, steps);
   expect.soft(home).toMatchObject({

@@ -98,20 +98,22 @@ it('stores and counts a journey sent by @segment/analytics-node', {
   const order = rows.find((r) => r.event === 'Order Completed');
   const steps = [
     step({ type: 'page', event: 'Home', anonymous_id: anon, session_channel: 'email' }),
-    step({ type: 'track', event: 'Product Viewed', anonymous_id: anon, session_channel: 'email' }),
-    step({ type: 'identify', anonymous_id: anon, user_id: user, session_channel: 'email' }),
-    // The userId-only server event: its row-level channel depends on how sessions are derived
-    // for it; the person-level answers (funnel, attribution) below decide.
-    {
-      ...step({ type: 'track', event: 'Order Completed', user_id: user, session_channel: '' }),
-      session_channel: order?.session_channel ?? '',
-      first_channel: order?.first_channel ?? '',
+    step({ type: 'track', event: 'Product Viewed', anonymous_id: anon, session_channel: 'direct' }),
+    step({ type: 'identify', anonymous_id: anon, user_id: user, session_channel: 'direct' }),
+    // The order service's userId-only event: no page, so no touch of its own.
+    step({
+      type: 'track',
+      event: 'Order Completed',
+      user_id: user,
+      session_channel: 'direct',
       revenue: 89.9,
       order_id: 'order-sn-1',
-    },
+    }),
     step({ type: 'page', event: 'Home', anonymous_id: visitor, session_channel: 'organic' }),
   ];
-  // In time order, as called; each on the session channel of its landing.
+  // In time order, as called. Row channels are each event's own touch (the landing's campaign
+  // or referrer; direct for the pages after it and for server calls): sessions, and so the
+  // session channel every later event counts under, are derived when a question is asked.
   expect.soft(rows.map(shapeOf)).toEqual(steps);
   const [home, , identify, , organic] = rowsOf(rows, steps);
   expect.soft(home).toMatchObject({
