@@ -13,11 +13,12 @@ export interface PageServer {
 export async function startPageServer(opts: {
   /** Path → JavaScript served at that path (the bundled library). */
   scripts: Record<string, string>;
-  /** The page's HTML for any other path (a function: it may name a collector started later). */
-  html: () => string;
+  /** The page's HTML for any other URL (a function: it may name a collector started later). */
+  html: (url: URL) => string;
 }): Promise<PageServer> {
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://page').pathname;
+    const url = new URL(req.url ?? '/', 'http://page');
+    const path = url.pathname;
     const script = opts.scripts[path];
     if (script !== undefined) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
@@ -29,7 +30,7 @@ export async function startPageServer(opts: {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(opts.html());
+    res.end(opts.html(url));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

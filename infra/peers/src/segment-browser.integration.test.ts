@@ -8,9 +8,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { attributionCredits, funnelPeople } from './api.js';
-import { launchChromium } from './browser.js';
+import { guardedContext, launchChromium } from './browser.js';
 import { type Visit, visitShop } from './browser-journey.js';
 import { bundleGlobal } from './bundle.js';
+import { type FlakyFront, startFlakyFront } from './flaky-front.js';
 import { PRODUCT, rowsOf, settled, shapesOf, step } from './journey.js';
 import { type PageServer, startPageServer } from './page-server.js';
 import { type PeerPipeline, startPeerPipeline } from './pipeline.js';
@@ -20,15 +21,18 @@ import { storedEvents, storedIdentities } from './store.js';
 let pipeline: PeerPipeline;
 let shop: PageServer;
 let browser: Browser;
-let collectorHost = '';
 let writeKey = '';
+let flaky: FlakyFront;
 
 /** How a site loads analytics-next without Segment's CDN: the settings it would fetch, inline. */
-const loader = () => `<script src="/analytics-next.js"></script>
+const loader = (collectorHost: string) => `<script src="/analytics-next.js"></script>
 <script>
   window.analytics = AnalyticsBrowser.load({
     writeKey: ${JSON.stringify(writeKey)},
     cdnSettings: {
+      // Segment's own telemetry (analytics_js.* counters, posted every 30 s to
+      // https://api.segment.io/v1/m by default): off, as a self-hosted site must set it.
+      metrics: { sampleRate: 0 },
       integrations: {
         'Segment.io': { apiKey: ${JSON.stringify(writeKey)}, apiHost: ${JSON.stringify(`${collectorHost}/v1`)}, protocol: 'http' },
       },
@@ -39,15 +43,22 @@ const loader = () => `<script src="/analytics-next.js"></script>
 beforeAll(async () => {
   const library = await bundleGlobal('@segment/analytics-next', 'AnalyticsBrowser');
   let html = '';
-  shop = await startPageServer({ scripts: { '/analytics-next.js': library }, html: () => html });
+  let flakyHtml = '';
+  shop = await startPageServer({
+    scripts: { '/analytics-next.js': library },
+    // `?via=flaky`: the same shop, sending through a front that answers 503 once.
+    html: (url) => (url.searchParams.get('via') === 'flaky' ? flakyHtml : html),
+  });
   pipeline = await startPeerPipeline({ label: 'segment_browser', allowedOrigins: [shop.origin] });
-  collectorHost = new URL(pipeline.collectorUrl).host;
+  flaky = await startFlakyFront(pipeline.collectorUrl, 1);
   writeKey = pipeline.writeKey;
-  html = shopHtml({ loader: loader(), global: 'analytics' });
+  html = shopHtml({ loader: loader(new URL(pipeline.collectorUrl).host), global: 'analytics' });
+  flakyHtml = shopHtml({ loader: loader(new URL(flaky.url).host), global: 'analytics' });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
+  await flaky?.close();
   await shop?.close();
   await pipeline?.stop();
 });
@@ -174,4 +185,25 @@ it('stores and counts a journey sent by @segment/analytics-next in Chromium', {
       attributionExpected,
     ),
   ).toEqual(attributionExpected);
+});
+
+it('delivers an event analytics-next retries after a 503 (the retry carries X-Retry-Count)', {
+  timeout: 90_000,
+}, async () => {
+  const visitor = await guardedContext(browser, flaky.url);
+  const page = await visitor.context.newPage();
+  await page.goto(`${shop.origin}/?via=flaky&utm_source=spring-mail&utm_medium=email`);
+  const anonymousId = String(await page.evaluate(anonymousIdExpression));
+  try {
+    const [row] = await storedEvents(pipeline, 1, anonymousId);
+    expect(row).toMatchObject({ type: 'page', session_channel: 'email' });
+    expect(flaky.refused()).toBe(1);
+    expect(visitor.outside).toEqual([]);
+  } catch (err) {
+    throw new Error(
+      `${String(err)}\npassed on: ${JSON.stringify(flaky.passed)}\nbrowser: ${visitor.consoleErrors.join('\n')}`,
+    );
+  } finally {
+    await visitor.context.close();
+  }
 });

@@ -37,11 +37,19 @@ const EVENTS_SQL = (database: string) => `
          first_channel, page_url, revenue, currency, order_id, library, traits, device_type, is_bot
   FROM ${database}.events
   WHERE project_id = {project:String}
+    AND ({anonymous_id:String} = '' OR anonymous_id = {anonymous_id:String})
   ORDER BY timestamp, message_id
   LIMIT 1 BY message_id`;
 
-/** Waits until `count` distinct messages of the project are stored, then returns them. */
-export async function storedEvents(pipeline: PeerPipeline, count: number): Promise<StoredEvent[]> {
+/**
+ * Waits until `count` distinct messages of the project (of one anonymous id, if given) are
+ * stored, then returns them.
+ */
+export async function storedEvents(
+  pipeline: PeerPipeline,
+  count: number,
+  anonymousId = '',
+): Promise<StoredEvent[]> {
   const clickhouse = testClickHouse();
   let seen = 0;
   try {
@@ -49,7 +57,7 @@ export async function storedEvents(pipeline: PeerPipeline, count: number): Promi
       async () => {
         const result = await clickhouse.query({
           query: EVENTS_SQL(pipeline.database),
-          query_params: { project: pipeline.projectId },
+          query_params: { project: pipeline.projectId, anonymous_id: anonymousId },
           format: 'JSONEachRow',
         });
         const rows = await result.json<StoredEvent>();
