@@ -21,6 +21,7 @@ const PROJECTS = {
   'test-harness': 'infra/test-harness',
   e2e: 'infra/e2e',
   bench: 'infra/bench',
+  peers: 'infra/peers',
 } as const;
 
 // Projects do not extend this file: the global setup below must run once per run, not once
