@@ -21,6 +21,7 @@ const PROJECTS = {
   'test-harness': 'infra/test-harness',
   e2e: 'infra/e2e',
   bench: 'infra/bench',
+  truth: 'infra/truth',
 } as const;
 
 // Projects do not extend this file: the global setup below must run once per run, not once
