@@ -6,6 +6,7 @@ export default defineConfig({
     'src/wire-schema.ts',
     'src/limits.ts',
     'src/channel.ts',
+    'src/page.ts',
     'src/record.ts',
     'src/projects.ts',
     'src/topics.ts',

@@ -132,6 +132,122 @@ describe('bodies', () => {
   });
 });
 
+describe('the Segment surface as real libraries use it', () => {
+  it('serves the one-letter paths analytics.js posts to, each setting its type', async () => {
+    start();
+    const paths = { t: 'track', p: 'page', s: 'screen', i: 'identify', g: 'group' } as const;
+    for (const [short, type] of Object.entries(paths)) {
+      const response = await post(`/v1/${short}`, {
+        ...track({ type: 'track', groupId: 'g1' }),
+        messageId: `m-${short}`,
+      });
+      expect(response.statusCode, short).toBe(200);
+      expect(sink.events.at(-1)?.record.event.type).toBe(type);
+    }
+    const alias = await post('/v1/a', { previousId: 'anon-1', userId: 'u-1' });
+    expect(alias.statusCode).toBe(200);
+    expect(sink.events.at(-1)?.record.event.type).toBe('alias');
+    const batch = await post('/v1/b', { batch: [track()] });
+    expect(batch.statusCode).toBe(200);
+    expect(sink.events).toHaveLength(7);
+  });
+
+  it('reads null as absent in the event and the known context objects, keeping nulls in properties', async () => {
+    start();
+    const response = await post('/v1/batch', {
+      sentAt: null,
+      context: null,
+      batch: [
+        track({
+          userId: null,
+          messageId: 'null-fields',
+          timestamp: null,
+          integrations: null,
+          properties: { coupon: null },
+          context: {
+            page: {
+              url: 'https://shop.example/?utm_source=google&utm_medium=cpc',
+              referrer: null,
+              search: null,
+            },
+            campaign: null,
+            library: { name: 'analytics.js', version: 'npm:next-1.70.0' },
+          },
+        }),
+      ],
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ accepted: 1, rejected: [] });
+    const stored = sink.events[0]?.record;
+    expect(stored?.event.userId).toBeUndefined();
+    expect(stored?.event.properties).toEqual({ coupon: null });
+    expect(stored?.sessionTouch.channel).toBe('paid');
+  });
+
+  it('decides gzip by Content-Encoding whatever the Content-Type (rudder-sdk-node)', async () => {
+    start();
+    const body = gzipSync(JSON.stringify({ batch: [track()] }));
+    const rudder = await post('/v1/batch', body, {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-encoding': 'gzip',
+    });
+    expect(rudder.statusCode).toBe(200);
+    const odd = await post('/v1/batch', body, {
+      'content-type': 'application/octet-stream',
+      'content-encoding': 'gzip',
+    });
+    expect(odd.statusCode).toBe(200);
+    const plainOdd = await post('/v1/batch', JSON.stringify({ batch: [track()] }), {
+      'content-type': 'application/octet-stream',
+    });
+    expect(plainOdd.statusCode).toBe(415);
+    expect(plainOdd.json()).toMatchObject({ code: 'WAYMARK_ERR_UNSUPPORTED_MEDIA_TYPE' });
+    expect(sink.events).toHaveLength(2);
+  });
+
+  it("classifies a server library's page view from its page properties", async () => {
+    start();
+    const response = await post('/v1/page', {
+      anonymousId: 'anon-2',
+      name: 'Landing',
+      properties: { url: 'https://shop.example/?utm_source=news&utm_medium=email', referrer: '' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(sink.events[0]?.record.sessionTouch.channel).toBe('email');
+  });
+});
+
+describe('refused requests', () => {
+  it('logs one rate-limited warning per refusal with the code, never the payload or the key', async () => {
+    const lines: string[] = [];
+    sink = recordingSink();
+    app = buildApp(testConfig({ LOG_LEVEL: 'warn' }), {
+      sink,
+      now: () => NOW,
+      logStream: { write: (line: string) => void lines.push(line) },
+    });
+    const secret = 'do-not-log-this-payload';
+    for (let i = 0; i < 15; i++) {
+      await post('/v1/nowhere', { secret });
+    }
+    await post(
+      '/v1/batch',
+      { batch: [track({ secret })] },
+      { authorization: basic('wk_unknown_key') },
+    );
+    const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const refused = warnings.filter((w) => w.msg === 'request refused');
+    expect(refused).toHaveLength(10);
+    expect(refused[0]).toMatchObject({
+      status: 404,
+      code: 'WAYMARK_ERR_NOT_FOUND',
+      path: '/v1/nowhere',
+    });
+    expect(lines.join('\n')).not.toContain(secret);
+    expect(lines.join('\n')).not.toContain('wk_unknown_key');
+  });
+});
+
 describe('a batch with bad events', () => {
   it('accepts the valid events and reports each refused one by index, messageId, path and reason', async () => {
     start();

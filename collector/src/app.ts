@@ -3,11 +3,17 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { LIMITS } from '@waymark/contract/limits';
 import { ProjectRegistry } from '@waymark/contract/projects';
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { CollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
 import { registerBodyParsing } from './http/body.js';
+import { RefusalLog } from './http/refusal-log.js';
 import type { EventSink } from './kafka.js';
 import { type CollectorMetrics, createMetrics } from './metrics.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -34,7 +40,7 @@ function toCollectorError(err: FastifyError): CollectorError | undefined {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new CollectorError(
         'WAYMARK_ERR_UNSUPPORTED_MEDIA_TYPE',
-        'content-type must be application/json or text/plain',
+        'content-type must be application/json, text/plain or application/x-www-form-urlencoded (or any, with content-encoding gzip)',
       );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new CollectorError(
@@ -78,6 +84,10 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
     requestTimeout: 30_000,
   });
 
+  const refusals = new RefusalLog(app.log, { perWindow: 10, windowMs: 10_000 });
+  const refuse = (request: FastifyRequest, err: CollectorError) => {
+    if (err.statusCode < 500) refusals.refused(request, err);
+  };
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const known = err instanceof CollectorError ? err : toCollectorError(err);
     if (known === undefined) {
@@ -85,6 +95,7 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
       const internal = new CollectorError('WAYMARK_ERR_INTERNAL', 'internal error');
       return reply.code(internal.statusCode).send(internal.body());
     }
+    refuse(request, known);
     return reply.code(known.statusCode).headers(known.headers).send(known.body());
   });
   app.setNotFoundHandler((request, reply) => {
@@ -92,6 +103,7 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
       'WAYMARK_ERR_NOT_FOUND',
       `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 100)}`,
     );
+    refuse(request, err);
     return reply.code(err.statusCode).send(err.body());
   });
 

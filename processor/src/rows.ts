@@ -1,3 +1,4 @@
+import { pageOf } from '@waymark/contract/page';
 import type { LoadableRecord } from '@waymark/contract/record';
 import { utcSecondOf } from '@waymark/contract/record';
 import type { EventRow, IdentityRow } from '@waymark/contract/schema';
@@ -52,7 +53,7 @@ export function toClickHouseDateTime(iso: string | null | undefined, fallback: s
 export function toEventRow(record: LoadableRecord): EventRow {
   const { event, sessionTouch: session, firstTouch: first, receivedAt } = record;
   const context = event.context;
-  const page = context?.page;
+  const page = pageOf(event);
   const library = context?.library;
   const properties = event.properties ?? {};
   const commerce = commerceFields(properties);

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LIMITS } from '@waymark/contract/limits';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CollectorError } from '../errors.js';
 
 const GZIP_ENCODINGS = new Set(['gzip', 'x-gzip']);
@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Bytes of the decoded body. */
     waymarkBodyBytes?: number;
+    /** The body is gzip-encoded (Content-Encoding). */
+    waymarkGzipped?: boolean;
   }
 }
 
@@ -77,18 +79,50 @@ function gunzipWithLimit(payload: NodeJS.ReadableStream): Transform {
   return limited;
 }
 
+/**
+ * The media types whose bodies are read as JSON: `application/json`; `text/plain`, what
+ * `navigator.sendBeacon` and analytics.js send to avoid a CORS preflight; and
+ * `application/x-www-form-urlencoded`, which @rudderstack/rudder-sdk-node puts on its gzipped
+ * JSON batches.
+ */
+const JSON_MEDIA_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
+
 export function registerBodyParsing(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
+  const parse = (
+    request: FastifyRequest,
+    body: Buffer,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => {
+    try {
+      request.waymarkBodyBytes = body.length;
+      done(null, parseJsonBody(body));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  };
   app.addContentTypeParser(
-    ['application/json', 'text/plain'],
+    JSON_MEDIA_TYPES,
+    { parseAs: 'buffer', bodyLimit: LIMITS.maxBodyBytes },
+    (request, body, done) => parse(request, body as Buffer, done),
+  );
+  // Content-Encoding decides whether a body is gzip, whatever its Content-Type says: a gzipped
+  // body of any (or no) media type is read as JSON, as Segment's API does.
+  app.addContentTypeParser(
+    '*',
     { parseAs: 'buffer', bodyLimit: LIMITS.maxBodyBytes },
     (request, body, done) => {
-      try {
-        request.waymarkBodyBytes = (body as Buffer).length;
-        done(null, parseJsonBody(body as Buffer));
-      } catch (err) {
-        done(err as Error, undefined);
+      if (request.waymarkGzipped) {
+        parse(request, body as Buffer, done);
+        return;
       }
+      done(
+        new CollectorError(
+          'WAYMARK_ERR_UNSUPPORTED_MEDIA_TYPE',
+          `content-type must be one of ${JSON_MEDIA_TYPES.join(', ')} (or any, with content-encoding gzip)`,
+        ),
+        undefined,
+      );
     },
   );
   // Callback style: an async hook costs a promise on every request.
@@ -107,6 +141,7 @@ export function registerBodyParsing(app: FastifyInstance): void {
       );
       return;
     }
+    request.waymarkGzipped = true;
     done(null, gunzipWithLimit(payload));
   });
 }

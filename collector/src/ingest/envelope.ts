@@ -7,6 +7,7 @@ import { LIMITS } from '@waymark/contract/limits';
 import type { WireContext } from '@waymark/contract/wire';
 import { envelopeSchema } from '@waymark/contract/wire-schema';
 import { CollectorError } from '../errors.js';
+import { withoutSegmentNulls } from './nulls.js';
 import { isPlainObject } from './plain-object.js';
 import { checkStructure } from './structure.js';
 
@@ -16,11 +17,13 @@ export interface Envelope {
   context: WireContext | undefined;
 }
 
-export function readEnvelope(body: unknown, single: boolean): Envelope {
-  if (!isPlainObject(body)) {
+export function readEnvelope(raw: unknown, single: boolean): Envelope {
+  if (!isPlainObject(raw)) {
     throw new CollectorError('WAYMARK_ERR_INVALID_BODY', 'body must be a JSON object');
   }
-  if (single) return { rawEvents: [body], sentAt: undefined, context: undefined };
+  if (single) return { rawEvents: [raw], sentAt: undefined, context: undefined };
+  // `"sentAt": null`, `"context": null` and the like mean absent, as for events (nulls.ts).
+  const body = withoutSegmentNulls(raw);
   const batch = body.batch;
   if (!Array.isArray(batch)) {
     throw new CollectorError('WAYMARK_ERR_INVALID_BODY', '"batch" must be an array of events');

@@ -9,6 +9,7 @@ import type { EventType, WireContext } from '@waymark/contract/wire';
 import { eventSchema } from '@waymark/contract/wire-schema';
 import type { EventErrorCode } from '../errors.js';
 import { storedIp } from './ip.js';
+import { withoutSegmentNulls } from './nulls.js';
 import { isPlainObject } from './plain-object.js';
 import { checkStructure } from './structure.js';
 import { correctTimestamp } from './time.js';
@@ -66,14 +67,14 @@ export function prepareEvent(raw: unknown, index: number, facts: RequestFacts): 
   const problem = checkStructure(raw);
   if (problem) return refuse(raw, index, problem.code, problem.path, problem.reason);
 
-  let input: Record<string, unknown> = raw;
+  let input = withoutSegmentNulls(raw);
   if (facts.type !== undefined || facts.context !== undefined) {
-    input = { ...raw };
+    input = input === raw ? { ...raw } : input;
     if (facts.type !== undefined) input.type = facts.type;
     if (facts.context !== undefined) {
-      input.context = isPlainObject(raw.context)
-        ? { ...facts.context, ...raw.context }
-        : (raw.context ?? facts.context);
+      input.context = isPlainObject(input.context)
+        ? { ...facts.context, ...input.context }
+        : (input.context ?? facts.context);
     }
   }
   // A body smaller than the event limit cannot hold a larger event (the batch context merged in

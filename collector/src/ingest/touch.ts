@@ -3,6 +3,7 @@
  * shared classifier. The SDK's own `context.waymark.channel` is never read: clients are not trusted.
  */
 import { classifyChannel } from '@waymark/contract/channel';
+import { pageOf } from '@waymark/contract/page';
 import type { ChannelTouch, WireCampaign, WireEvent, WireTouch } from '@waymark/contract/wire';
 import { TouchMemo } from './touch-memo.js';
 
@@ -26,7 +27,8 @@ function classifyPage(url: string, referrer: string, campaign: WireCampaign | un
 
 /**
  * Session touch: `context.waymark.sessionTouch` (the landing URL and referrer the SDK kept) when
- * present, else this event's own page URL, referrer and `context.campaign` (Segment libraries).
+ * present, else this event's own page URL, referrer (`pageOf`: context.page, else a page event's
+ * properties) and `context.campaign` (Segment libraries).
  * First touch: `context.waymark.firstTouch` when present, else the session touch.
  * The touches returned are frozen and may be shared between events.
  */
@@ -34,9 +36,10 @@ export function touchesOf(event: WireEvent): Touches {
   const context = event.context;
   const waymark = context?.waymark;
   const session: WireTouch | undefined = waymark?.sessionTouch;
+  const page = session ? undefined : pageOf(event);
   const sessionTouch = session
     ? memo.classify(session.url, session.referrer)
-    : classifyPage(context?.page?.url ?? '', context?.page?.referrer ?? '', context?.campaign);
+    : classifyPage(page?.url ?? '', page?.referrer ?? '', context?.campaign);
   const first = waymark?.firstTouch;
   const firstTouch = first ? memo.classify(first.url, first.referrer) : sessionTouch;
   return { sessionTouch, firstTouch };

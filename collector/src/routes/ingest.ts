@@ -6,7 +6,7 @@
 
 import { LIMITS } from '@waymark/contract/limits';
 import { originAllowed, type ProjectConfig, ProjectRegistry } from '@waymark/contract/projects';
-import type { EventType } from '@waymark/contract/wire';
+import { EVENT_TYPES, type EventType } from '@waymark/contract/wire';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CollectorConfig } from '../config.js';
 import { CollectorError } from '../errors.js';
@@ -247,8 +247,13 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     return { success: true, accepted: events.length, rejected };
   }
 
-  app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
-  for (const type of ['track', 'page', 'screen', 'identify', 'alias', 'group'] as const) {
-    app.post(`/v1/${type}`, (request, reply) => ingest(request, reply, type));
+  // analytics.js (analytics-next) posts to the one-letter paths; server libraries to the long ones.
+  for (const path of ['/v1/batch', '/v1/b']) {
+    app.post(path, (request, reply) => ingest(request, reply, undefined));
+  }
+  for (const type of EVENT_TYPES) {
+    const handler = (request: FastifyRequest, reply: FastifyReply) => ingest(request, reply, type);
+    app.post(`/v1/${type}`, handler);
+    app.post(`/v1/${type[0]}`, handler);
   }
 };
