@@ -25,6 +25,12 @@ export interface AttributionAnswer {
   }[];
 }
 
+export interface TrendsAnswer {
+  interval: string;
+  buckets: string[];
+  series: { channel: string; conversions: number[] }[];
+}
+
 /** Credits agree to this (the API rounds to 1e-9). */
 export const TOLERANCE = 1e-6;
 
@@ -82,6 +88,24 @@ export function attributionMismatches(truth: Truth, answer: AttributionAnswer): 
           );
         }
       }
+    }
+  }
+  return out;
+}
+
+/** Conversions per day (the all-channels series of daily trends) and their total. */
+export function conversionMismatches(truth: Truth, answer: TrendsAnswer): string[] {
+  const out: string[] = [];
+  const all = answer.series.find((s) => s.channel === '');
+  const got = Object.fromEntries(answer.buckets.map((b, i) => [b, all?.conversions[i] ?? 0]));
+  const total = Object.values(got).reduce((s, n) => s + n, 0);
+  if (total !== truth.conversions.all) {
+    out.push(`conversions in range: expected ${truth.conversions.all}, got ${total}`);
+  }
+  for (const day of new Set([...Object.keys(truth.conversionsByDay), ...Object.keys(got)])) {
+    const expected = truth.conversionsByDay[day] ?? 0;
+    if ((got[day] ?? 0) !== expected) {
+      out.push(`conversions on ${day}: expected ${expected}, got ${got[day] ?? 0}`);
     }
   }
   return out;

@@ -10,8 +10,10 @@ import { afterAll, expect, it } from 'vitest';
 import {
   type AttributionAnswer,
   attributionMismatches,
+  conversionMismatches,
   type FunnelAnswer,
   funnelMismatches,
+  type TrendsAnswer,
 } from './compare.js';
 import { figures } from './figures.js';
 import { generateJourneys } from './generate.js';
@@ -29,14 +31,26 @@ const linkedDevices = new Set(
   }),
 ).size;
 const stacks: Stack[] = [];
-let first: { funnel: FunnelAnswer; attribution: AttributionAnswer } | undefined;
+let first: Answers | undefined;
+
+interface Answers {
+  funnel: FunnelAnswer;
+  attribution: AttributionAnswer;
+  trends: TrendsAnswer;
+}
+
+const mismatches = (answers: Answers) => [
+  ...funnelMismatches(truth, answers.funnel),
+  ...attributionMismatches(truth, answers.attribution),
+  ...conversionMismatches(truth, answers.trends),
+];
 
 afterAll(async () => {
   await Promise.all(stacks.map((s) => s.stop()));
 });
 
 /** Sends `order` into a fresh stack, waits until all of it is stored, asks both questions. */
-async function run(label: string, order: SendOrder) {
+async function run(label: string, order: SendOrder): Promise<Answers> {
   const stack = await startStack(label);
   stacks.push(stack);
   const sent = await sendWithSegment(order.calls, {
@@ -57,7 +71,8 @@ async function run(label: string, order: SendOrder) {
   const attribution = await stack.api<AttributionAnswer>(
     `/api/v1/attribution?${range}&lookback=${truth.lookbackDays}&halfLife=${truth.halfLifeDays}`,
   );
-  return { funnel, attribution };
+  const trends = await stack.api<TrendsAnswer>(`/api/v1/trends?${range}&interval=day`);
+  return { funnel, attribution, trends };
 }
 
 it('answers what the journeys imply, sent through @segment/analytics-node', {
@@ -67,10 +82,7 @@ it('answers what the journeys imply, sent through @segment/analytics-node', {
   const answers = await run('truth_first', sendOrder(set.calls, { seed: 1, duplicateShare: 0.03 }));
   first = answers;
   await stacks[0]?.stop();
-  expect([
-    ...funnelMismatches(truth, answers.funnel),
-    ...attributionMismatches(truth, answers.attribution),
-  ]).toEqual([]);
+  expect(mismatches(answers)).toEqual([]);
 });
 
 it('answers identically after a replay in another order with 10 % duplicates', {
@@ -81,8 +93,5 @@ it('answers identically after a replay in another order with 10 % duplicates', {
   // copies to a store already built in one order and could not show an order dependence.
   const answers = await run('truth_replay', sendOrder(set.calls, { seed: 2, duplicateShare: 0.1 }));
   expect(answers).toEqual(first);
-  expect([
-    ...funnelMismatches(truth, answers.funnel),
-    ...attributionMismatches(truth, answers.attribution),
-  ]).toEqual([]);
+  expect(mismatches(answers)).toEqual([]);
 });

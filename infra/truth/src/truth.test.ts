@@ -183,6 +183,7 @@ describe('computeTruth', () => {
     expect(truth.funnel.total).toEqual([2, 1, 1, 1]);
     expect(truth.funnel.byFirstChannel).toEqual({ organic: [1, 0, 0, 0], paid: [1, 1, 1, 1] });
     expect(truth.conversions).toEqual({ all: 3, allRevenue: 220, attributed: 2, revenue: 150 });
+    expect(truth.conversionsByDay).toEqual({ '2026-11-06': 1, '2026-11-09': 1, '2026-12-06': 1 });
     const a = truth.attribution;
     expect(a.first_touch).toEqual({
       paid: { conversions: 2, revenue: 150 },

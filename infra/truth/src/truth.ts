@@ -50,6 +50,8 @@ export interface Truth {
   funnel: { total: number[]; byFirstChannel: Partial<Record<Channel, number[]>> };
   /** Every transaction-rule event in range, and those with at least one touch (attributed). */
   conversions: { all: number; allRevenue: number; attributed: number; revenue: number };
+  /** Every conversion by its UTC day (YYYY-MM-DD). */
+  conversionsByDay: Record<string, number>;
   /** Model → channel → credit; only channels that received some. */
   attribution: Record<Model, Partial<Record<Channel, Credit>>>;
 }
@@ -176,6 +178,7 @@ export function computeTruth(people: readonly JourneyPerson[], options: TruthOpt
   const byFirstChannel: Truth['funnel']['byFirstChannel'] = {};
   const attribution = Object.fromEntries(MODELS.map((m) => [m, {}])) as Truth['attribution'];
   const conversions = { all: 0, allRevenue: 0, attributed: 0, revenue: 0 };
+  const conversionsByDay: Record<string, number> = {};
 
   for (const person of clipped) {
     const level = stageLevel(person, windowDays);
@@ -199,6 +202,8 @@ export function computeTruth(people: readonly JourneyPerson[], options: TruthOpt
       const revenue = revenueOf(conversion.properties);
       conversions.all += 1;
       conversions.allRevenue += revenue;
+      const day = new Date(conversion.at).toISOString().slice(0, 10);
+      conversionsByDay[day] = (conversionsByDay[day] ?? 0) + 1;
       const path = touches.filter(
         (t) => t.at <= conversion.at && t.at >= conversion.at - lookbackDays * DAY_MS,
       );
@@ -228,6 +233,9 @@ export function computeTruth(people: readonly JourneyPerson[], options: TruthOpt
     halfLifeDays,
     funnel: { total, byFirstChannel: ordered },
     conversions,
+    conversionsByDay: Object.fromEntries(
+      Object.entries(conversionsByDay).sort(([a], [b]) => a.localeCompare(b)),
+    ),
     attribution,
   };
 }
