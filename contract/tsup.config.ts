@@ -7,6 +7,7 @@ export default defineConfig({
     'src/limits.ts',
     'src/channel.ts',
     'src/page.ts',
+    'src/event-name.ts',
     'src/record.ts',
     'src/projects.ts',
     'src/topics.ts',

@@ -14,6 +14,7 @@ describe('loadProjects', () => {
       allowedOrigins: ['*'],
       keepIp: false,
       disabled: false,
+      sessionTimeoutMinutes: 30,
     });
   });
 

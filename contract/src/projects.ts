@@ -33,6 +33,16 @@ const projectInput = z
     keepIp: z.boolean().default(false),
     /** A disabled project's keys answer 403. */
     disabled: z.boolean().default(false),
+    /**
+     * Inactivity that ends a session, for events without a Waymark SDK session (Segment,
+     * RudderStack and server libraries): the SDK's own default, 30 minutes.
+     */
+    sessionTimeoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
   })
   .strict()
   .transform(({ writeKey, writeKeys, ...rest }) => ({

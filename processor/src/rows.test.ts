@@ -183,7 +183,15 @@ describe('toIdentityRow', () => {
     expect(row).toMatchObject({ anonymous_id: 'old', user_id: 'u2' });
   });
 
-  it('links nothing for other events or an identify without anonymous id', () => {
+  it('links the two ids of any event that carries both (analytics.js after an identify)', () => {
+    const row = toIdentityRow(
+      loadable(collectedEvent({ messageId: 'm', event: { type: 'track', userId: 'u3' } })),
+    );
+    expect(row).toMatchObject({ user_id: 'u3', message_id: 'm' });
+    expect(row?.anonymous_id).not.toBe('');
+  });
+
+  it('links nothing for events with one id', () => {
     expect(toIdentityRow(loadable(collectedEvent({ messageId: 'm' })))).toBeUndefined();
     const noAnon = collectedEvent({
       messageId: 'm',

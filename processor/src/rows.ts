@@ -108,13 +108,15 @@ export function toEventRow(record: LoadableRecord): EventRow {
 }
 
 /**
- * `identify` links the anonymous id to the user id; `alias` links the previous id to the user
- * id. Other events (and an identify without an anonymous id) link nothing.
+ * The link an event makes between a device and a user: `alias` links the previous id to the
+ * user id; any other event carrying both an anonymous id and a user id links those two —
+ * `identify`, and every later event of analytics.js, which sends both — so a person's devices
+ * are stitched even when the identify itself was lost or falls outside a query's range. The
+ * latest link of an anonymous id wins (identityMapQuery). Events with one id link nothing.
  */
 export function toIdentityRow(record: LoadableRecord): IdentityRow | undefined {
   const { event } = record;
-  const from =
-    event.type === 'identify' ? event.anonymousId : event.type === 'alias' ? event.previousId : '';
+  const from = event.type === 'alias' ? event.previousId : event.anonymousId;
   if (!from || !event.userId) return undefined;
   return {
     project_id: record.projectId,

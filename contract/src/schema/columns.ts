@@ -15,9 +15,9 @@
 export const TABLES = {
   events: 'events',
   identities: 'identities',
-  /** Rollup of events per project, day, device and event kind (migration 3), for the funnel. */
+  /** Rollup of events per project, day, device and event kind (migrations 3–4; dropped by 5). */
   journeyDays: 'journey_days',
-  /** Entry-touch hash → its channel, campaign and device columns (migration 3). */
+  /** Entry-touch hash → its channel, campaign and device columns (migrations 3–4; dropped by 5). */
   entryTouches: 'entry_touches',
   migrations: 'schema_migrations',
 } as const;
@@ -177,8 +177,6 @@ export const ENTRY_TOUCHES_V3 = Object.freeze({
 export const CURRENT_COLUMNS = Object.freeze({
   [TABLES.events]: EVENTS_V4,
   [TABLES.identities]: IDENTITIES_V4,
-  [TABLES.journeyDays]: JOURNEY_DAYS_V4,
-  [TABLES.entryTouches]: ENTRY_TOUCHES_V3,
 });
 
 /** One row of the events table, as inserted with JSONEachRow. */

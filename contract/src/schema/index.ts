@@ -7,6 +7,7 @@ export * from './columns.js';
 export * from './context.js';
 export * from './dedupe.js';
 export * from './errors.js';
+export * from './keys.js';
 export * from './migrations.js';
 export * from './rebuild.js';
 export * from './render.js';

@@ -20,6 +20,7 @@ describe('shipped migrations', () => {
       [2, 'd66ffb1392155bfb'],
       [3, 'c6c21f1246de307c'],
       [4, '292100495dad4f62'],
+      [5, '0367941a667ff839'],
     ]);
   });
 

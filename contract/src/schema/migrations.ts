@@ -247,6 +247,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ...ROLLUP_VIEWS_AND_BACKFILL,
     ],
   },
+  {
+    version: 5,
+    name: 'sessions for every source: drop the per-day rollups',
+    // journey_days and entry_touches (migration 3) keyed a device by its anonymous id alone (every
+    // userId-only event of a project fell into one device) and a page view's session by the
+    // SDK's session id (every event of a Segment or server library into one session per
+    // device). Sessions for every source are computed at query time from all of a device's
+    // events (dashboards/src/queries/timeline.ts says why), which a per-day rollup cannot hold,
+    // so the funnel and drop-off read the events again and the rollups, no longer read by any
+    // question, stop costing every insert: views first, so no insert feeds a dropped table.
+    // (A rollup shaped for query-time sessions is the performance issue's to add.) Dropping is
+    // idempotent; a replayed migration 3 or 4 on a database that ran 5 is never attempted,
+    // since applied versions are skipped.
+    statements: [
+      `DROP VIEW IF EXISTS {db}.${TABLES.journeyDays}_mv`,
+      `DROP VIEW IF EXISTS {db}.${TABLES.entryTouches}_mv`,
+      `DROP TABLE IF EXISTS {db}.${TABLES.journeyDays}`,
+      `DROP TABLE IF EXISTS {db}.${TABLES.entryTouches}`,
+    ],
+  },
 ];
 
 export interface MigrateOptions {

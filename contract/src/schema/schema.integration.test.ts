@@ -6,8 +6,11 @@ import {
   ENTRY_TOUCHES_V3,
   EVENT_COLUMNS,
   EVENTS_V1,
+  EVENTS_V4,
   IDENTITIES_V2,
+  IDENTITIES_V4,
   JOURNEY_DAYS_V3,
+  JOURNEY_DAYS_V4,
   TABLES,
 } from './columns.js';
 import { dedupedEventsQuery, EXACT_EVENT_COUNT, identityMapQuery } from './dedupe.js';
@@ -87,6 +90,15 @@ describe('migrations', () => {
         [TABLES.entryTouches]: ENTRY_TOUCHES_V3,
       },
     ],
+    [
+      4,
+      {
+        [TABLES.events]: EVENTS_V4,
+        [TABLES.identities]: IDENTITIES_V4,
+        [TABLES.journeyDays]: JOURNEY_DAYS_V4,
+        [TABLES.entryTouches]: ENTRY_TOUCHES_V3,
+      },
+    ],
   ] as const)('after migration %i, have the columns of that version', async (version, tables) => {
     const db = uniqueDatabase(`schema_v${version}`);
     try {
@@ -117,7 +129,7 @@ describe('the journey rollup (migrations 3 and 4)', () => {
       values: [page('p1', '2026-11-02 10:00:00'), page('p2', '2026-11-02 10:01:00')],
       format: 'JSONEachRow',
     });
-    await migrate(clickhouse, older);
+    await migrate(clickhouse, older, { until: 4 });
     // After the migrations, the view: a retry of p2 a second later and a track event, with
     // milliseconds (migration 4).
     await clickhouse.insert({

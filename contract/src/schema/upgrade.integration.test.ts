@@ -10,6 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_COLUMNS, TABLES } from './columns.js';
 import { migrate } from './migrations.js';
 
+/** Migration 4 is what these tests upgrade with (5 then drops the rollups they inspect). */
+const UNTIL_4 = { until: 4 };
+
 const clickhouse = testClickHouse();
 const databases: string[] = [];
 afterAll(async () => {
@@ -166,7 +169,7 @@ describe('migration 4 on a database from migrations 1–3', () => {
     expect(before.events.length).toBeGreaterThan(600);
     expect(before.journeyDays.length).toBeGreaterThan(100);
 
-    expect(await migrate(clickhouse, db)).toEqual([4]);
+    expect(await migrate(clickhouse, db, UNTIL_4)).toEqual([4]);
 
     const after = await contents(db);
     expect(after).toEqual(before);
@@ -178,7 +181,7 @@ describe('migration 4 on a database from migrations 1–3', () => {
     expect(sample?.t).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000$/);
 
     const fresh = database('fresh');
-    expect(await migrate(clickhouse, fresh)).toEqual([1, 2, 3, 4]);
+    expect(await migrate(clickhouse, fresh, UNTIL_4)).toEqual([1, 2, 3, 4]);
     const schema = await schemaOf(db);
     expect(Object.keys(schema)).toEqual([
       TABLES.entryTouches,
@@ -201,7 +204,7 @@ describe('migration 4 on a database from migrations 1–3', () => {
 
   it('keeps the views: new events reach the rollups, in millisecond order', async () => {
     const db = await oldDatabase('upgrade_views');
-    await migrate(clickhouse, db);
+    await migrate(clickhouse, db, UNTIL_4);
     const base = {
       project_id: 'p9',
       type: 'page',
@@ -233,16 +236,16 @@ describe('migration 4 on a database from migrations 1–3', () => {
     let statements = 0;
     const counting = crashingClient(clickhouse, Number.POSITIVE_INFINITY, () => statements++);
     const probe = await oldDatabase('upgrade_count');
-    await migrate(counting, probe);
+    await migrate(counting, probe, UNTIL_4);
     expect(statements).toBeGreaterThan(10);
 
     for (let crashAfter = 1; crashAfter <= statements; crashAfter++) {
       const db = await oldDatabase(`upgrade_crash${crashAfter}`);
       await expect(
-        migrate(crashingClient(clickhouse, crashAfter), db),
+        migrate(crashingClient(clickhouse, crashAfter), db, UNTIL_4),
         `crash after ${crashAfter}`,
       ).rejects.toThrow('simulated crash');
-      const ran = await migrate(clickhouse, db);
+      const ran = await migrate(clickhouse, db, UNTIL_4);
       // The last write is the record of version 4: a crash after it leaves nothing to do.
       expect(ran, `crash after ${crashAfter}`).toEqual(crashAfter === statements ? [] : [4]);
       expect(await schemaOf(db), `crash after ${crashAfter}`).toEqual(reference.schema);
@@ -253,7 +256,7 @@ describe('migration 4 on a database from migrations 1–3', () => {
 
   it('keeps every row when several processors upgrade at once', async () => {
     const db = await oldDatabase('upgrade_concurrent');
-    const ran = await Promise.all([1, 2, 3].map(() => migrate(clickhouse, db)));
+    const ran = await Promise.all([1, 2, 3].map(() => migrate(clickhouse, db, UNTIL_4)));
     expect(ran.flat()).toContain(4);
     expect(await schemaOf(db)).toEqual(reference.schema);
     expect(await contents(db)).toEqual(reference.contents);
@@ -285,7 +288,7 @@ describe('migration 4 on a database from migrations 1–3', () => {
         }
       }
     })();
-    await migrate(clickhouse, db);
+    await migrate(clickhouse, db, UNTIL_4);
     done = true;
     await writer;
     expect(sent).toBeGreaterThan(0);

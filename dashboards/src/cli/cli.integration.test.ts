@@ -45,7 +45,7 @@ describe('waymark CLI', () => {
     const json = JSON.parse(await run('funnel', [...range, '--json']));
     expect(json).toEqual(
       await queries.funnel(
-        { projectId: 'p1', rules: config.projects[0]!.rules },
+        { projectId: 'p1', rules: config.projects[0]!.rules, sessionTimeoutMs: 30 * 60_000 },
         funnelParams.parse({ from: '2026-11-01', to: '2026-11-30' }),
       ),
     );

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import type { DashboardsConfig } from '../config.js';
-import { QUESTIONS, type Queries } from '../queries/index.js';
+import { projectQueryContext, QUESTIONS, type Queries } from '../queries/index.js';
 import { renderCsv, renderTable, type Table } from './format.js';
 import {
   attributionTable,
@@ -123,7 +123,7 @@ export async function runQueryCommand(
     const hint = keys.length > 0 ? ` (not an option of ${command})` : '';
     throw new UsageError(`--${flag}: ${issue?.message ?? 'invalid'}${hint}`);
   }
-  const ctx = { projectId: project.id, rules: project.rules };
+  const ctx = projectQueryContext(project);
   const result = await deps.queries.ask(question.name, ctx, parsed.data);
   if (json) return JSON.stringify(result, null, 2);
   const rendered: Table = (table as (r: unknown) => Table)(result);

@@ -107,7 +107,8 @@ export function retentionTable(result: RetentionResult): Table {
       c.cohort,
       label(c.channel),
       c.people,
-      ...c.returningShare.map(percent),
+      // A week not begun yet is blank: nothing is known of it.
+      ...c.returningShare.map((share) => (share === null ? '' : percent(share))),
     ]),
   };
 }

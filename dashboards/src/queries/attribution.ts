@@ -27,6 +27,8 @@ export type Model = (typeof MODELS)[number];
 export interface AttributionQuery {
   scope: Scope;
   rules: StageRules;
+  /** The project's session timeout: touches are session starts. */
+  sessionTimeoutMs: number;
   lookbackDays: number;
   halfLifeDays: number;
 }
@@ -47,18 +49,15 @@ const WEIGHTS: Record<Model, string> = {
 
 export function attributionSql(target: QueryTarget, q: AttributionQuery): BoundQuery {
   const params = new SqlParams();
-  const lookbackSeconds = Math.trunc(q.lookbackDays) * 86400;
-  const lookback = params.uint32(lookbackSeconds, 'lookback');
-  const halfLife = params.float64(q.halfLifeDays * 86400, 'halflife');
-  const range = {
-    start: clickHouseDateTime(
-      Date.parse(`${q.scope.start.replace(' ', 'T')}Z`) - lookbackSeconds * 1000,
-    ),
-    end: q.scope.end,
-  };
+  const lookbackMs = Math.trunc(q.lookbackDays) * 86_400_000;
+  const lookback = params.int64(lookbackMs, 'lookback');
+  const halfLife = params.float64(q.halfLifeDays * 86_400_000, 'halflife');
+  const startMs = Date.parse(`${q.scope.start.replace(' ', 'T')}Z`);
+  const endMs = Date.parse(`${q.scope.end.replace(' ', 'T')}Z`);
   const people = touchPathsSql(params, target, q.scope, q.rules, {
-    conversions: { start: q.scope.start, end: q.scope.end },
-    range,
+    conversions: { startMs, endMs },
+    range: { start: clickHouseDateTime(startMs - lookbackMs), end: q.scope.end },
+    sessionTimeoutMs: q.sessionTimeoutMs,
   });
   const sums = MODELS.map((m) => `sum(w_${m}) AS ${m}, sum(w_${m} * revenue) AS ${m}_revenue`);
   const joins = MODELS.map((m) => `weights_${m} AS w_${m}`);

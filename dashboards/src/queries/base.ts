@@ -1,23 +1,29 @@
 /**
  * The building blocks every question shares: the filtered event scan, the identity map, and the
- * per-session and per-person aggregations attribution runs on. The funnel's and drop-off's
- * people and stages come from the journey_days rollup instead (journeys.ts).
+ * per-person touch paths attribution runs on. Sessions, for every source, come from the device
+ * timelines (timeline.ts).
  *
  * Duplicate safety: the events table is a ReplacingMergeTree and may hold more than one row per
  * message_id (a client retry can even differ by a second in timestamp). A global
  * `LIMIT 1 BY message_id` over a whole range costs a hash entry per event (seconds at 10M), so
- * the scans here use only aggregates that count each message_id once however often it is
- * stored — min / argMin / argMax (the earliest copy), uniqExact(message_id), sets of days or
- * weeks — and attribution's conversions carry their message hash and are deduplicated per
- * person (touchPathsSql). The identity map is the processor's `identityMapQuery`; people are
- * keyed by a 64-bit hash of the linked user id, else of the anonymous id, where grouping by
- * a string would cost several times more.
+ * the scans here either count each message_id once however often it is stored —
+ * uniqExact(message_id), min / argMin / argMax (the earliest copy), sets of days or weeks — or
+ * deduplicate per device (the timelines keep each message's earliest copy). People are keyed by
+ * 64-bit hashes (contract/src/schema/keys.ts): a user key when the device is linked to a user id
+ * or is one, else the device key.
  */
-import { type EventColumn, identityMapQuery, TABLES } from '@waymark/contract/schema';
+import {
+  anonymousDeviceKeySql,
+  type EventColumn,
+  identityMapQuery,
+  TABLES,
+  userKeySql,
+} from '@waymark/contract/schema';
 import { sqlIdentifier } from '../sql/escape.js';
 import type { SqlParams } from '../sql/params.js';
 import type { Scope } from './scope.js';
-import { type StageRules, stagePredicates } from './stages.js';
+import type { StageRules } from './stages.js';
+import { sessionsSql, timelinesSql } from './timeline.js';
 
 export interface QueryTarget {
   database: string;
@@ -122,9 +128,6 @@ ${map.sql}
 ) AS ${map.alias} USING ${key}`;
 }
 
-/** The stitched person: the linked user id, else the anonymous id. Needs `id_user_id` joined. */
-export const PERSON_EXPR = "if(id_user_id != '', id_user_id, anonymous_id)";
-
 /** SQL condition on `identified` (0/1) for the scope's identified filter, or '' for any. */
 export function identifiedCondition(scope: Scope, column = 'identified'): string {
   if (scope.identified === 'yes') return `${column} = 1`;
@@ -132,101 +135,63 @@ export function identifiedCondition(scope: Scope, column = 'identified'): string
   return '';
 }
 
-/** The columns the attribution session aggregation reads. */
-const SESSION_COLUMNS = [
-  'message_id',
-  'type',
-  'event',
-  'anonymous_id',
-  'session_id',
-  'timestamp',
-  'session_channel',
-  'first_channel',
-  'first_campaign',
-  'revenue',
-] as const satisfies readonly EventColumn[];
-
 /** `db.events`, for scans that are duplicate-safe by construction (see the file comment). */
 export function tableOf(target: QueryTarget): string {
   return `${sqlIdentifier(target.database)}.${sqlIdentifier(TABLES.events)}`;
 }
 
 /**
- * One row per session (device and session hashes) straight from the events table: when it
- * started, its channel, the device's first touch, and its conversions within `conversions` as
- * (epoch seconds, message hash, revenue) — every stored copy of each, deduplicated per person
- * in touchPathsSql. The rest is min / argMin, which a copy cannot change (the file comment):
- * no `LIMIT 1 BY message_id` over the whole range, which cost a hash entry per event.
+ * Device key → user key of the user id it was last linked to (`id_user`, 0: none), for every
+ * anonymous id the identity map knows (contract/src/schema/keys.ts).
  */
-export function sessionsSql(
-  params: SqlParams,
-  target: QueryTarget,
-  scope: Scope,
-  rules: StageRules,
-  options: { conversions: { start: string; end: string }; range: { start: string; end: string } },
-): string {
-  const p = stagePredicates(params, rules);
-  const columns = SESSION_COLUMNS.map(sqlIdentifier).join(', ');
-  return `SELECT
-  cityHash64(anonymous_id) AS device,
-  cityHash64(anonymous_id, session_id) AS session,
-  toUInt32(min(timestamp)) AS s_start,
-  argMin(session_channel, timestamp) AS s_channel,
-  argMin(first_channel, timestamp) AS s_first_channel,
-  argMin(first_campaign, timestamp) AS s_first_campaign,
-  groupArrayIf(tuple(toUInt32(timestamp), cityHash64(message_id), revenue),
-    ${p.transaction}
-    AND timestamp >= ${params.dateTime(options.conversions.start, 'start')}
-    AND timestamp < ${params.dateTime(options.conversions.end, 'end')}) AS s_convs
-FROM (
-  SELECT ${columns} FROM ${tableOf(target)}
-  WHERE ${eventConditions(params, target, scope, options.range)}
-)
-GROUP BY device, session`;
-}
-
-/** Device hash → hash of the user id it was last linked to (`id_user`, 0: none). */
 export function deviceIdentitiesSql(params: SqlParams, target: QueryTarget): string {
   const map = identityMapQuery({
     database: target.database,
     where: `project_id = ${projectParam(params, target)}`,
   });
-  return `SELECT cityHash64(anonymous_id) AS device, if(user_id != '', cityHash64(user_id), 0) AS id_user FROM (${map})`;
+  return `SELECT ${anonymousDeviceKeySql('anonymous_id')} AS device, if(user_id != '', ${userKeySql('user_id')}, 0) AS id_user FROM (${map})`;
 }
 
 /**
- * Per stitched person (a hash, as in journeys.ts): session touches in time order and
- * conversions, each conversion once — the earliest stored copy of its message.
+ * Per stitched person: their touches in time order — (start ms, channel) of each touch-bearing
+ * session on any of their devices — and their conversions in range as (ms, message, revenue).
+ * Each conversion is one message's earliest copy (the timelines deduplicate per device).
  */
 export function touchPathsSql(
   params: SqlParams,
   target: QueryTarget,
   scope: Scope,
   rules: StageRules,
-  options: { conversions: { start: string; end: string }; range: { start: string; end: string } },
+  options: {
+    conversions: { startMs: number; endMs: number };
+    range: { start: string; end: string };
+    sessionTimeoutMs: number;
+  },
 ): string {
+  const timelines = timelinesSql(params, target, scope, rules, {
+    range: options.range,
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    revenue: true,
+  });
   const having = personConditions(params, scope);
   return `SELECT
-  person, identified, first_channel, first_campaign, touches,
-  arrayFilter((c, first) -> first = 1, all_convs, arrayEnumerateUniq(arrayMap(c -> tupleElement(c, 2), all_convs))) AS convs
-FROM (
-  SELECT
-    if(id_user != 0, id_user, device) AS person,
-    max(id_user != 0) AS identified,
-    argMin(s_first_channel, s_start) AS first_channel,
-    argMin(s_first_campaign, s_start) AS first_campaign,
-    arraySort(groupArray(tuple(s_start, s_channel))) AS touches,
-    arraySort(groupArrayArray(s_convs)) AS all_convs
-  FROM ${lookupJoin(
-    { sql: sessionsSql(params, target, scope, rules, options), alias: 'sessions' },
+  if(id_user != 0, id_user, device) AS person,
+  max(id_user != 0 OR user_only) AS identified,
+  max(entry_at > 0) AS has_entry,
+  argMinIf((entry_first_channel, entry_first_campaign), entry_at, entry_at > 0) AS entry,
+  if(has_entry, tupleElement(entry, 1), 'direct') AS first_channel,
+  if(has_entry, tupleElement(entry, 2), '') AS first_campaign,
+  arraySort(groupArrayIf((s_start, s_channel), s_touch = 1)) AS touches,
+  arraySort(groupArrayArray(s_convs)) AS convs
+FROM ${lookupJoin(
+    { sql: sessionsSql(params, timelines, options.conversions), alias: 'sessions' },
     { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
     'device',
   )}
-  GROUP BY person${
+GROUP BY person${
     having
       ? `
-  HAVING ${having}`
+HAVING ${having}`
       : ''
-  }
-)`;
+  }`;
 }

@@ -38,19 +38,35 @@ const queries: [string, BoundQuery][] = [
     (breakdown) =>
       [
         `funnel by ${breakdown}`,
-        funnelSql(target, { scope, rules, windowDays: 30, breakdown }),
+        funnelSql(target, { scope, rules, sessionTimeoutMs: 1_800_000, windowDays: 30, breakdown }),
       ] as [string, BoundQuery],
   ),
   ...DROPOFF_STAGES.map(
     (stage) =>
       [
         `drop-off at ${stage}`,
-        dropoffSql(target, { scope, rules, windowDays: 30, stage, limit: 10 }),
+        dropoffSql(target, {
+          scope,
+          rules,
+          sessionTimeoutMs: 1_800_000,
+          windowDays: 30,
+          stage,
+          limit: 10,
+        }),
       ] as [string, BoundQuery],
   ),
-  ['attribution', attributionSql(target, { scope, rules, lookbackDays: 30, halfLifeDays: 0.5 })],
-  ['trends', trendsSql(target, { scope, rules, interval: 'week' })],
-  ['retention', retentionSql(target, { scope, rules, weeks: 8 })],
+  [
+    'attribution',
+    attributionSql(target, {
+      scope,
+      rules,
+      sessionTimeoutMs: 1_800_000,
+      lookbackDays: 30,
+      halfLifeDays: 0.5,
+    }),
+  ],
+  ['trends', trendsSql(target, { scope, rules, sessionTimeoutMs: 1_800_000, interval: 'week' })],
+  ['retention', retentionSql(target, { scope, rules, weeks: 8, nowMs: Date.now() })],
 ];
 
 const PLACEHOLDER = /\{([a-z][a-z0-9]*_\d+):([^}]+)\}/g;

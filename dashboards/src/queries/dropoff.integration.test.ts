@@ -147,7 +147,7 @@ function expectedGroup(channel: string, lasts: Last[]): DropoffGroup {
 
 let client: ClickHouseClient;
 let queries: Queries;
-const ctx = { projectId: 'p1', rules: DEFAULT_STAGE_RULES };
+const ctx = { projectId: 'p1', rules: DEFAULT_STAGE_RULES, sessionTimeoutMs: 30 * 60_000 };
 const november = { from: '2026-11-01', to: '2026-11-30' };
 
 beforeAll(async () => {

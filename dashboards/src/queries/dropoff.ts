@@ -3,6 +3,7 @@
  * there (their last event in the range) against the people who went on (their last event before
  * reaching the next stage) — overall and per first-touch channel.
  */
+import { DEVICE_KEY_SQL } from '@waymark/contract/schema';
 import { z } from 'zod';
 import { type BoundQuery, SqlParams } from '../sql/params.js';
 import { deviceIdentitiesSql, lookupJoin, type QueryTarget, scanSql } from './base.js';
@@ -17,11 +18,15 @@ export type DropoffStage = (typeof DROPOFF_STAGES)[number];
 export interface DropoffQuery {
   scope: Scope;
   rules: StageRules;
+  sessionTimeoutMs: number;
   windowDays: number;
   stage: DropoffStage;
   /** Top entries per (outcome, channel). */
   limit: number;
 }
+
+/** The event types that are steps a person took (see personEvents below). */
+const STEP_TYPES = ['page', 'screen', 'track'];
 
 /** The moment of the next stage, per stage (columns of journeysSql). */
 const NEXT_MOMENT: Record<DropoffStage, string> = {
@@ -35,13 +40,14 @@ export function dropoffSql(target: QueryTarget, q: DropoffQuery): BoundQuery {
   const level = DROPOFF_STAGES.indexOf(q.stage) + 1;
   const events = scanSql(params, target, q.scope, [
     'anonymous_id',
+    'user_id',
     'timestamp',
     'type',
     'event',
     'page_path',
   ]);
   const journeys = journeysSql(params, target, q.scope, q.rules, q.windowDays, {
-    attributes: true,
+    sessionTimeoutMs: q.sessionTimeoutMs,
   });
   // Each event row of a person who reached the stage, with the person's outcome and cutoff.
   // The people side has one row per person, so `ALL INNER JOIN` keeps every event row of
@@ -49,14 +55,19 @@ export function dropoffSql(target: QueryTarget, q: DropoffQuery): BoundQuery {
   // match per left row" — keeps one row per key on *both* sides in current releases: one
   // arbitrary event per person, so "the last event" was whichever row survived.) Strictness
   // is spelled out: a server's join_default_strictness must not change the answer.
+  //
+  // A step is something the person did — a page or screen view or a tracked event — never the
+  // bookkeeping calls (identify, alias, group), which analytics.js sends after a sign-up and
+  // which otherwise were most people's "last step".
   const personEvents = `SELECT if(id_user != 0, id_user, device) AS person, timestamp,
-    toUInt32(timestamp) AS ts, type, if(type = 'page', page_path, event) AS label
+    toUnixTimestamp64Milli(toDateTime64(timestamp, 3)) AS ts, type, if(type = 'page', page_path, event) AS label
   FROM ${lookupJoin(
     {
-      sql: `SELECT cityHash64(anonymous_id) AS device, timestamp, type, event, page_path
+      sql: `SELECT ${DEVICE_KEY_SQL} AS device, timestamp, type, event, page_path
   FROM (
 ${events}
-  )`,
+  )
+  WHERE type IN ${params.strings(STEP_TYPES, 'steptypes')}`,
       alias: 'scanned',
     },
     { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
@@ -65,7 +76,7 @@ ${events}
   const people = `SELECT person,
     if(level > ${level}, 'continued', 'stopped') AS outcome,
     first_channel AS person_channel,
-    if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toUInt32(4294967295)) AS cutoff
+    if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toInt64(9223372036854775807)) AS cutoff
   FROM (
 ${journeys}
   )
@@ -73,7 +84,7 @@ ${journeys}
   // The last event before the cutoff, per person: kind and name from the same row (one
   // argMax over the pair), ordered by the stored timestamp — milliseconds on DateTime64(3),
   // so two events in one second keep their order — and ties broken by the pair so the answer
-  // is deterministic. The cutoff is in whole seconds, as the stage moments are.
+  // is deterministic. The cutoff is in milliseconds, as the stage moments are.
   const lastEvents = `SELECT person, any(outcome) AS person_outcome, any(person_channel) AS first_channel,
     argMax((type, label), (timestamp, type, label)) AS last
   FROM (

@@ -13,6 +13,8 @@ import { STAGES, type Stage, type StageRules } from './stages.js';
 export interface FunnelQuery {
   scope: Scope;
   rules: StageRules;
+  /** The project's session timeout (the page-view rule counts views per session). */
+  sessionTimeoutMs: number;
   windowDays: number;
   breakdown: Breakdown;
 }
@@ -21,7 +23,7 @@ export function funnelSql(target: QueryTarget, q: FunnelQuery): BoundQuery {
   const params = new SqlParams();
   const { select, groupBy } = breakdownGrouping(q.breakdown);
   const journeys = journeysSql(params, target, q.scope, q.rules, q.windowDays, {
-    attributes: q.breakdown !== 'none',
+    sessionTimeoutMs: q.sessionTimeoutMs,
   });
   return params.query(`SELECT
   ${select},
@@ -29,9 +31,9 @@ export function funnelSql(target: QueryTarget, q: FunnelQuery): BoundQuery {
   countIf(level >= 2) AS engagement,
   countIf(level >= 3) AS transaction,
   countIf(level >= 4) AS retention,
-  medianExactIf(e - a, level >= 2) AS median_engagement,
-  medianExactIf(t - e, level >= 3) AS median_transaction,
-  medianExactIf(r - t, level >= 4) AS median_retention
+  medianExactIf((e - a) / 1000, level >= 2) AS median_engagement,
+  medianExactIf((t - e) / 1000, level >= 3) AS median_transaction,
+  medianExactIf((r - t) / 1000, level >= 4) AS median_retention
 FROM (
 ${journeys}
 )

@@ -23,9 +23,24 @@ import { toScope } from './scope.js';
 import type { StageRules } from './stages.js';
 import { toTrendsResult, trendsRowSchema, trendsSql } from './trends.js';
 
+/** What a question needs to know of its project. */
+export function projectQueryContext(project: {
+  id: string;
+  rules: StageRules;
+  sessionTimeoutMinutes: number;
+}): ProjectQueryContext {
+  return {
+    projectId: project.id,
+    rules: project.rules,
+    sessionTimeoutMs: project.sessionTimeoutMinutes * 60_000,
+  };
+}
+
 export interface ProjectQueryContext {
   projectId: string;
   rules: StageRules;
+  /** The project's session timeout (`sessionTimeoutMinutes` in its configuration). */
+  sessionTimeoutMs: number;
 }
 
 interface Question<N extends string, S extends z.ZodType, R> {
@@ -52,6 +67,7 @@ export const QUESTIONS = [
       const q = {
         scope: toScope(p),
         rules: ctx.rules,
+        sessionTimeoutMs: ctx.sessionTimeoutMs,
         windowDays: p.window,
         breakdown: p.breakdown,
       };
@@ -67,6 +83,7 @@ export const QUESTIONS = [
       const q = {
         scope: toScope(p),
         rules: ctx.rules,
+        sessionTimeoutMs: ctx.sessionTimeoutMs,
         windowDays: p.window,
         stage: p.stage,
         limit: p.limit,
@@ -83,6 +100,7 @@ export const QUESTIONS = [
       const q = {
         scope: toScope(p),
         rules: ctx.rules,
+        sessionTimeoutMs: ctx.sessionTimeoutMs,
         lookbackDays: p.lookback,
         halfLifeDays: p.halfLife,
       };
@@ -95,7 +113,12 @@ export const QUESTIONS = [
     summary: 'People, sessions and conversions per day or week and session channel.',
     params: trendsParams,
     async ask(client, target, ctx, p) {
-      const q = { scope: toScope(p), rules: ctx.rules, interval: p.interval };
+      const q = {
+        scope: toScope(p),
+        rules: ctx.rules,
+        sessionTimeoutMs: ctx.sessionTimeoutMs,
+        interval: p.interval,
+      };
       return toTrendsResult(await runQuery(client, trendsSql(target, q), trendsRowSchema), q);
     },
   }),
@@ -105,7 +128,7 @@ export const QUESTIONS = [
       'Cohorts by acquisition week and first-touch channel, with the share active in each later week.',
     params: retentionParams,
     async ask(client, target, ctx, p) {
-      const q = { scope: toScope(p), rules: ctx.rules, weeks: p.weeks };
+      const q = { scope: toScope(p), rules: ctx.rules, weeks: p.weeks, nowMs: Date.now() };
       const rows = await runQuery(client, retentionSql(target, q), retentionRowSchema);
       return toRetentionResult(rows, q);
     },

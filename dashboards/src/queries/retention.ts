@@ -2,24 +2,27 @@
  * Retention cohorts: people grouped by the week of their first activity in the range and their
  * first-touch channel; for each later week, how many of them were active again.
  */
+import { DEVICE_KEY_SQL } from '@waymark/contract/schema';
 import { z } from 'zod';
 import { type BoundQuery, SqlParams } from '../sql/params.js';
 import {
-  identityMapSql,
+  deviceIdentitiesSql,
   lookupJoin,
-  PERSON_EXPR,
   personConditions,
   type QueryTarget,
   scanSql,
 } from './base.js';
 import type { Scope } from './scope.js';
 import { type StageRules, stagePredicates } from './stages.js';
+import { TOUCH_BEARING_SQL } from './timeline.js';
 
 export interface RetentionQuery {
   scope: Scope;
   rules: StageRules;
   /** Weeks after the acquisition week to report (0 is the cohort itself). */
   weeks: number;
+  /** Now, epoch ms: weeks that have not begun by then (or by the range's end) answer null. */
+  nowMs: number;
 }
 
 export function retentionSql(target: QueryTarget, q: RetentionQuery): BoundQuery {
@@ -27,16 +30,21 @@ export function retentionSql(target: QueryTarget, q: RetentionQuery): BoundQuery
   const p = stagePredicates(params, q.rules);
   const events = scanSql(params, target, q.scope, [
     'anonymous_id',
+    'user_id',
     'timestamp',
     'type',
+    'event',
     'first_channel',
     'first_campaign',
+    'session_id',
+    'session_channel',
+    'page_url',
+    'page_referrer',
   ]);
   const having = personConditions(params, q.scope);
-  // One person row per stitched person, its active weeks unrolled by one ARRAY JOIN, and the
-  // per-channel and all-channels counts from one GROUP BY with grouping sets. (18.16 needed a
-  // SELECT per ARRAY JOIN and an ARRAY JOIN [0, 1] doubling every row for the total.) Same
-  // speed on 26.9 (1 M events: ~80 ms either way); one level of nesting less.
+  // One person row per stitched person (their first channel: their earliest touch's, as in the
+  // funnel), its active weeks unrolled by one ARRAY JOIN, and the per-channel and all-channels
+  // counts from one GROUP BY with grouping sets.
   return params.query(`SELECT
   toString(cohort_week) AS cohort,
   if(grouping(first_channel) = 1, '', first_channel) AS channel,
@@ -44,23 +52,26 @@ export function retentionSql(target: QueryTarget, q: RetentionQuery): BoundQuery
   count() AS people
 FROM (
   SELECT
-    ${PERSON_EXPR} AS person,
-    max(id_user_id != '') AS identified,
+    if(id_user != 0, id_user, device) AS person,
+    max(id_user != 0 OR user_only) AS identified,
     min(toMonday(timestamp)) AS cohort_week,
-    argMin(first_channel, timestamp) AS first_channel,
-    argMin(first_campaign, timestamp) AS first_campaign,
+    max(touch) = 1 AS has_entry,
+    argMinIf((touch_channel, touch_campaign), timestamp, touch = 1) AS entry,
+    if(has_entry, tupleElement(entry, 1), 'direct') AS first_channel,
+    if(has_entry, tupleElement(entry, 2), '') AS first_campaign,
     groupUniqArray(toMonday(timestamp)) AS weeks
   FROM ${lookupJoin(
     {
-      sql: `SELECT anonymous_id, timestamp, first_channel, first_campaign
+      sql: `SELECT ${DEVICE_KEY_SQL} AS device, anonymous_id = '' AS user_only, timestamp,
+    first_channel AS touch_channel, first_campaign AS touch_campaign, toUInt8(${TOUCH_BEARING_SQL}) AS touch
   FROM (
 ${events}
   )
   WHERE ${p.awareness}`,
       alias: 'scanned',
     },
-    { sql: identityMapSql(params, target), alias: 'identities' },
-    'anonymous_id',
+    { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
+    'device',
   )}
   GROUP BY person${having ? `\n  HAVING ${having}` : ''}
 )
@@ -85,9 +96,12 @@ export interface RetentionCohort {
   /** First-touch channel; '' for all channels. */
   channel: string;
   people: number;
-  /** Index = weeks after acquisition (0 = the cohort week, always 1 when people > 0). */
-  returning: number[];
-  returningShare: number[];
+  /**
+   * Index = weeks after acquisition (0 = the cohort week, always everyone). null for a week
+   * that had not begun by the end of the range or by now: nothing is known of it yet.
+   */
+  returning: (number | null)[];
+  returningShare: (number | null)[];
 }
 
 export interface RetentionResult {
@@ -95,7 +109,10 @@ export interface RetentionResult {
   cohorts: RetentionCohort[];
 }
 
+const WEEK_MS = 7 * 86_400_000;
+
 export function toRetentionResult(rows: RetentionRow[], q: RetentionQuery): RetentionResult {
+  const observedUntil = Math.min(q.nowMs, Date.parse(`${q.scope.end.replace(' ', 'T')}Z`));
   const cohorts = new Map<string, RetentionCohort>();
   for (const row of rows) {
     const id = `${row.cohort}\u0000${row.channel}`;
@@ -105,7 +122,9 @@ export function toRetentionResult(rows: RetentionRow[], q: RetentionQuery): Rete
         cohort: row.cohort,
         channel: row.channel,
         people: 0,
-        returning: Array.from({ length: q.weeks + 1 }, () => 0),
+        returning: Array.from({ length: q.weeks + 1 }, (_, week) =>
+          Date.parse(`${row.cohort}T00:00:00Z`) + week * WEEK_MS < observedUntil ? 0 : null,
+        ),
         returningShare: [],
       };
       cohorts.set(id, c);
@@ -115,6 +134,8 @@ export function toRetentionResult(rows: RetentionRow[], q: RetentionQuery): Rete
   }
   const list = [...cohorts.values()];
   for (const c of list)
-    c.returningShare = c.returning.map((n) => (c.people === 0 ? 0 : n / c.people));
+    c.returningShare = c.returning.map((n) =>
+      n === null ? null : c.people === 0 ? 0 : n / c.people,
+    );
   return { weeks: q.weeks, cohorts: list };
 }

@@ -3,6 +3,7 @@
  * defaults; the query builders turn them into SQL predicates at query time, so a changed rule
  * applies to all historical data at once (nothing is materialized per stage).
  */
+import { eventNameKey, eventNameKeySql } from '@waymark/contract/event-name';
 import { EVENT_TYPES } from '@waymark/contract/wire';
 import { z } from 'zod';
 import type { SqlParams } from '../sql/params.js';
@@ -10,7 +11,53 @@ import type { SqlParams } from '../sql/params.js';
 export const STAGES = ['awareness', 'engagement', 'transaction', 'retention'] as const;
 export type Stage = (typeof STAGES)[number];
 
-const eventName = z.string().min(1).max(200);
+const eventName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((name) => eventNameKey(name) !== '', 'must contain a letter or digit');
+
+/**
+ * Default engagement events: Segment's e-commerce spec up to the checkout, its B2B SaaS spec's
+ * sign-up and trial events, and Waymark's own names. Written as the spec writes them; matching
+ * ignores case and spaces / underscores / hyphens (event-name.ts), so `Product Viewed`,
+ * `product_viewed` and `product-viewed` are all this list's first entry.
+ */
+export const DEFAULT_ENGAGEMENT_EVENTS = [
+  // Segment e-commerce: browsing, cart and checkout.
+  'Products Searched',
+  'Product List Viewed',
+  'Product List Filtered',
+  'Promotion Clicked',
+  'Product Clicked',
+  'Product Viewed',
+  'Product Added',
+  'Product Added to Wishlist',
+  'Product Shared',
+  'Product Reviewed',
+  'Cart Viewed',
+  'Cart Shared',
+  'Coupon Entered',
+  'Checkout Started',
+  'Checkout Step Viewed',
+  'Checkout Step Completed',
+  'Payment Info Entered',
+  // Segment B2B SaaS: accounts and trials.
+  'Signed Up',
+  'Account Created',
+  'Trial Started',
+  'Invite Sent',
+  // Waymark's own.
+  'Lead Submitted',
+  'Content Viewed',
+] as const;
+
+/** Default transaction events: Segment's `Order Completed`, and generic purchase names. */
+export const DEFAULT_TRANSACTION_EVENTS = [
+  'Order Completed',
+  'Purchase',
+  'Subscription Started',
+] as const;
 
 export const stageRulesSchema = z
   .object({
@@ -24,9 +71,7 @@ export const stageRulesSchema = z
     engagement: z
       .object({
         /** `track` events that show interest. */
-        events: z
-          .array(eventName)
-          .default(['product_viewed', 'signed_up', 'lead_submitted', 'content_viewed']),
+        events: z.array(eventName).default([...DEFAULT_ENGAGEMENT_EVENTS]),
         /** This many page views in one session also count (the N-th view is the moment); 0 turns it off. */
         minPageViewsPerSession: z.number().int().min(0).max(1000).default(2),
       })
@@ -38,7 +83,7 @@ export const stageRulesSchema = z
         events: z
           .array(eventName)
           .min(1)
-          .default(['order_completed', 'purchase', 'subscription_started']),
+          .default([...DEFAULT_TRANSACTION_EVENTS]),
       })
       .strict()
       .prefault({}),
@@ -64,22 +109,18 @@ function trackEventIn(
   column: string,
   hint: string,
 ): string {
-  return events.length === 0
-    ? '0'
-    : `(type = 'track' AND ${column} IN ${params.strings(events, hint)})`;
+  if (events.length === 0) return '0';
+  const keys = [...new Set(events.map(eventNameKey))];
+  return `(type = 'track' AND ${eventNameKeySql(column)} IN ${params.strings(keys, hint)})`;
 }
 
 /**
- * SQL boolean expressions over one row with columns `type` and the event name: `event` in the
- * events table, `track_event` in the journey_days rollup (a fixed column name, never input).
- * The rules' values are bound in `params` when a predicate is first read, so a query binds
- * only the lists it uses.
+ * SQL boolean expressions over an events row (columns `type` and `event`). Names match by their
+ * key (`Order Completed` = `order_completed`, event-name.ts): the rules' names are keyed here,
+ * the stored names in SQL. The rules' values are bound in `params` when a predicate is first
+ * read, so a query binds only the lists it uses.
  */
-export function stagePredicates(
-  params: SqlParams,
-  rules: StageRules,
-  eventColumn: 'event' | 'track_event' = 'event',
-) {
+export function stagePredicates(params: SqlParams, rules: StageRules, eventColumn = 'event') {
   const trackEvent = (events: readonly string[], hint: string) =>
     trackEventIn(params, events, eventColumn, hint);
   return {

@@ -4,78 +4,74 @@
  */
 import { z } from 'zod';
 import { type BoundQuery, SqlParams } from '../sql/params.js';
-import {
-  identifiedCondition,
-  identityMapSql,
-  lookupJoin,
-  PERSON_EXPR,
-  type QueryTarget,
-  scanSql,
-} from './base.js';
+import { deviceIdentitiesSql, lookupJoin, personConditions, type QueryTarget } from './base.js';
+import { peopleSql } from './journeys.js';
 import type { Scope } from './scope.js';
-import { type StageRules, stagePredicates } from './stages.js';
+import type { StageRules } from './stages.js';
+import { hasFlag, timelinesSql } from './timeline.js';
 
 export const INTERVALS = ['day', 'week'] as const;
 export type Interval = (typeof INTERVALS)[number];
 
-const BUCKET: Record<Interval, string> = {
-  day: 'toDate(timestamp)',
+/** The bucket of an epoch-ms time (UTC). */
+const BUCKET: Record<Interval, (ms: string) => string> = {
+  day: (ms) => `toDate(fromUnixTimestamp64Milli(${ms}, 'UTC'))`,
   // Weeks start on Monday (ISO).
-  week: 'toMonday(timestamp)',
+  week: (ms) => `toMonday(fromUnixTimestamp64Milli(${ms}, 'UTC'))`,
 };
 
 export interface TrendsQuery {
   scope: Scope;
   rules: StageRules;
+  sessionTimeoutMs: number;
   interval: Interval;
 }
 
 export function trendsSql(target: QueryTarget, q: TrendsQuery): BoundQuery {
   const params = new SqlParams();
-  const p = stagePredicates(params, q.rules);
-  const events = scanSql(
-    params,
-    target,
-    q.scope,
-    ['anonymous_id', 'session_id', 'timestamp', 'type', 'event', 'session_channel'],
-    { firstTouchOnEvents: true },
-  );
-  const identified = identifiedCondition(q.scope, "(id_user_id != '')");
-  // Sets per (bucket, channel) first, then each set merged into its channel and into the
-  // all-channels total by grouping sets: the total is built from a few hundred states, not
-  // from every event (uniqExact states merge exactly; a person in two channels counts once in
-  // all). The total's channel is '' (session channels are the seven names, never '').
+  const timelines = timelinesSql(params, target, q.scope, q.rules, {
+    range: q.scope,
+    sessionTimeoutMs: q.sessionTimeoutMs,
+  });
+  const bucket = BUCKET[q.interval];
+  // One row per device session: its channel (its first touch-bearing event's, else direct),
+  // the buckets it has events in, and its conversions as (bucket, message).
+  const sessions = `SELECT
+    device, user_only, s AS session,
+    if(max(${hasFlag('f', 'touch')}) = 1, argMinIf(c, t, ${hasFlag('f', 'touch')}), 'direct') AS session_channel,
+    groupUniqArray(bucket) AS buckets,
+    groupArrayIf((bucket, m), ${hasFlag('f', 'transaction')}) AS conversions
+  FROM (
+    SELECT device, user_only, t, m, f, c, s, ${bucket('t')} AS bucket
+    FROM (
+${timelines}
+    )
+    ARRAY JOIN t, m, f, c, s
+  )
+  GROUP BY device, user_only, session`;
+  // Person filters (first channel, campaign, identified) are about the person, as everywhere.
+  const having = personConditions(params, q.scope);
+  const people = having
+    ? `\n  WHERE person IN (SELECT person FROM (${peopleSql(params, target, q.scope, q.rules, { sessionTimeoutMs: q.sessionTimeoutMs })}))`
+    : '';
+  // Each session contributes (bucket, 0) per bucket it was active in and (bucket, message) per
+  // conversion: people and sessions count per bucket and channel, conversions once each.
   return params.query(`SELECT
   toString(bucket_start) AS bucket,
   if(grouping(session_channel) = 1, '', session_channel) AS channel,
-  uniqExactMerge(people_set) AS people,
-  uniqExactMerge(sessions_set) AS sessions,
-  uniqExactMerge(conversions_set) AS conversions
+  uniqExact(person) AS people,
+  uniqExact(device, session) AS sessions,
+  uniqExactIf(message, message != 0) AS conversions
 FROM (
-  SELECT
-    bucket_start,
-    session_channel,
-    uniqExactState(${PERSON_EXPR}) AS people_set,
-    uniqExactState(cityHash64(anonymous_id, session_id)) AS sessions_set,
-    uniqExactStateIf(message_id, ${p.transaction}) AS conversions_set
+  SELECT if(id_user != 0, id_user, device) AS person, device, session, session_channel,
+    tupleElement(entry, 1) AS bucket_start, tupleElement(entry, 2) AS message
   FROM ${lookupJoin(
-    {
-      sql: `SELECT ${BUCKET[q.interval]} AS bucket_start, session_channel, anonymous_id, session_id, message_id, type, event
-  FROM (
-${events}
-  )`,
-      alias: 'scanned',
-    },
-    { sql: identityMapSql(params, target), alias: 'identities' },
-    'anonymous_id',
+    { sql: sessions, alias: 'sessions' },
+    { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
+    'device',
   )}
-${
-  identified
-    ? `  WHERE ${identified}
-`
-    : ''
-}  GROUP BY bucket_start, session_channel
-)
+  ARRAY JOIN arrayConcat(arrayMap(b -> (b, toUInt64(0)), buckets), conversions) AS entry
+)${people}
 GROUP BY GROUPING SETS ((bucket_start, session_channel), (bucket_start))
 ORDER BY bucket_start, channel`);
 }

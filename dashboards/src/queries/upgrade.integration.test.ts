@@ -41,7 +41,7 @@ async function everyAnswer(database: string) {
   const queries = createQueries(client, database);
   const answers: Record<string, unknown> = {};
   for (const [r, stageRules] of rules.entries()) {
-    const ctx = { projectId: 'p1', rules: stageRules };
+    const ctx = { projectId: 'p1', rules: stageRules, sessionTimeoutMs: 30 * 60_000 };
     for (const breakdown of BREAKDOWNS) {
       answers[`funnel/${r}/${breakdown}`] = await queries.funnel(
         ctx,
@@ -59,7 +59,7 @@ async function everyAnswer(database: string) {
       );
     }
   }
-  const ctx = { projectId: 'p1', rules: DEFAULT_STAGE_RULES };
+  const ctx = { projectId: 'p1', rules: DEFAULT_STAGE_RULES, sessionTimeoutMs: 30 * 60_000 };
   answers.attribution = await queries.attribution(
     ctx,
     attributionParams.parse({ ...november, model: MODELS.join(',') }),
@@ -107,7 +107,6 @@ async function tableContents(database: string) {
   return {
     events: await count(database, TABLES.events),
     identities: await count(database, TABLES.identities),
-    entryTouches: await count(database, TABLES.entryTouches),
     rows: await result.json(),
   };
 }

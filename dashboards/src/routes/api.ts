@@ -3,7 +3,7 @@ import { ProjectRegistry } from '@waymark/contract/projects';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DashboardProject, DashboardsConfig } from '../config.js';
 import { WaymarkHttpError } from '../errors.js';
-import { QUESTIONS, type Queries } from '../queries/index.js';
+import { projectQueryContext, QUESTIONS, type Queries } from '../queries/index.js';
 import { parseParams } from './params-error.js';
 
 export interface ApiOptions {
@@ -40,7 +40,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, { config, q
     app.get(`/api/v1/${q.name}`, async (request) => {
       const project = projectOf(request);
       const params = parseParams(q.params, request.query);
-      const ctx = { projectId: project.id, rules: project.rules };
+      const ctx = projectQueryContext(project);
       return queries.ask(q.name, ctx, params);
     });
   }

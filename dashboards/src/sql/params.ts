@@ -15,6 +15,7 @@ export type ParamType =
   | 'String'
   | 'Array(String)'
   | 'UInt32'
+  | 'Int64'
   | 'Float64'
   | 'Date'
   // Explicit UTC: the range is UTC days whatever the server's time zone; compares with
@@ -65,6 +66,12 @@ export class SqlParams {
     if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff)
       throw new Error(`not a UInt32: ${value}`);
     return this.bind('UInt32', value, hint);
+  }
+
+  /** A whole number of at most 2^53 in magnitude (epoch milliseconds, durations in ms). */
+  int64(value: number, hint?: string): string {
+    if (!Number.isSafeInteger(value)) throw new Error(`not a safe integer: ${value}`);
+    return this.bind('Int64', value, hint);
   }
 
   float64(value: number, hint?: string): string {

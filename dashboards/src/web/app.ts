@@ -276,18 +276,21 @@ function renderRetention(result: RetentionResult): boolean {
         el('td', {}, c.channel || 'all'),
         el('td', { className: 'num' }, c.people),
         ...c.returningShare.map((share, i) =>
-          el(
-            'td',
-            {
-              className: 'cell',
-              title: `${c.returning[i] ?? 0} of ${c.people}`,
-              style: {
-                background: `rgba(78, 121, 167, ${Math.min(1, share).toFixed(3)})`,
-                color: share > 0.5 ? '#fff' : '#1d2433',
-              },
-            },
-            percent(share),
-          ),
+          // A week not begun yet is blank: nothing is known of it.
+          share === null
+            ? el('td', { className: 'cell', title: 'not begun yet' }, '')
+            : el(
+                'td',
+                {
+                  className: 'cell',
+                  title: `${c.returning[i] ?? 0} of ${c.people}`,
+                  style: {
+                    background: `rgba(78, 121, 167, ${Math.min(1, share).toFixed(3)})`,
+                    color: share > 0.5 ? '#fff' : '#1d2433',
+                  },
+                },
+                percent(share),
+              ),
         ),
       ),
     ),
