@@ -29,6 +29,8 @@ export interface Stack {
   api: <T>(path: string) => Promise<T>;
   /** Until ClickHouse holds `messages` distinct messageIds and `links` linked anonymous ids. */
   loaded: (expected: { messages: number; links: number }, timeoutMs: number) => Promise<void>;
+  /** Each stored message's time (its earliest copy), epoch ms. */
+  storedTimes: () => Promise<Map<string, number>>;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -80,6 +82,15 @@ export async function startStack(label: string): Promise<Stack> {
       const body = await response.text();
       if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${body}`);
       return JSON.parse(body) as T;
+    },
+    async storedTimes() {
+      const result = await clickhouse.query({
+        query: `SELECT message_id, toString(toUnixTimestamp64Milli(min(toDateTime64(timestamp, 3)))) AS ms
+          FROM ${database}.${TABLES.events} GROUP BY message_id`,
+        format: 'JSONEachRow',
+      });
+      const rows = await result.json<{ message_id: string; ms: string }>();
+      return new Map(rows.map((r) => [r.message_id, Number(r.ms)]));
     },
     async loaded(expected, timeoutMs) {
       let seen = '';

@@ -19,12 +19,44 @@ export const MODELS = [
 ] as const;
 export type Model = (typeof MODELS)[number];
 
-/** The default stage rules' event names, normalised (see normalizeEventName). */
+/**
+ * The default stage rules, as the project serves them (`GET /api/v1/project`; the pipeline test
+ * checks that they are still these): engagement by Segment's e-commerce events up to the
+ * checkout, its B2B SaaS sign-up and trial events and Waymark's own, or a 2nd page view in one
+ * session; transaction by `Order Completed`, `Purchase`, `Subscription Started`; retention on a
+ * later UTC day. Event names are written as the spec writes them and compared normalised.
+ */
 export const DEFAULT_RULES = {
   awarenessTypes: ['page', 'screen', 'track'],
-  engagementEvents: ['product_viewed', 'signed_up', 'lead_submitted', 'content_viewed'],
+  engagementEvents: [
+    'Products Searched',
+    'Product List Viewed',
+    'Product List Filtered',
+    'Promotion Clicked',
+    'Product Clicked',
+    'Product Viewed',
+    'Product Added',
+    'Product Added to Wishlist',
+    'Product Shared',
+    'Product Reviewed',
+    'Cart Viewed',
+    'Cart Shared',
+    'Coupon Entered',
+    'Checkout Started',
+    'Checkout Step Viewed',
+    'Checkout Step Completed',
+    'Payment Info Entered',
+    'Signed Up',
+    'Account Created',
+    'Trial Started',
+    'Invite Sent',
+    'Lead Submitted',
+    'Content Viewed',
+  ].map((name) => normalizeEventName(name)),
   minPageViewsPerSession: 2,
-  transactionEvents: ['order_completed', 'purchase', 'subscription_started'],
+  transactionEvents: ['Order Completed', 'Purchase', 'Subscription Started'].map((name) =>
+    normalizeEventName(name),
+  ),
   retentionAfterDays: 1,
 } as const;
 
