@@ -28,7 +28,7 @@ export interface AttributionAnswer {
 export interface TrendsAnswer {
   interval: string;
   buckets: string[];
-  series: { channel: string; conversions: number[] }[];
+  series: { channel: string; people: number[]; sessions: number[]; conversions: number[] }[];
 }
 
 /** Credits agree to this (the API rounds to 1e-9). */
@@ -93,10 +93,25 @@ export function attributionMismatches(truth: Truth, answer: AttributionAnswer): 
   return out;
 }
 
-/** Conversions per day (the all-channels series of daily trends) and their total. */
-export function conversionMismatches(truth: Truth, answer: TrendsAnswer): string[] {
+/**
+ * The all-channels series of daily trends: conversions per day and in total (the one answer
+ * that counts conversions without a touch), and the sessions and people active each day.
+ */
+export function trendsMismatches(truth: Truth, answer: TrendsAnswer): string[] {
   const out: string[] = [];
   const all = answer.series.find((s) => s.channel === '');
+  for (const [day, expected] of Object.entries(truth.activityByDay)) {
+    const i = answer.buckets.indexOf(day);
+    const got = { sessions: all?.sessions[i] ?? 0, people: all?.people[i] ?? 0 };
+    for (const field of ['sessions', 'people'] as const) {
+      if (got[field] !== expected[field]) {
+        out.push(`${field} on ${day}: expected ${expected[field]}, got ${got[field]}`);
+      }
+    }
+  }
+  for (const day of answer.buckets.filter((b) => !truth.activityByDay[b])) {
+    out.push(`activity on ${day}: expected none, got some`);
+  }
   const got = Object.fromEntries(answer.buckets.map((b, i) => [b, all?.conversions[i] ?? 0]));
   const total = Object.values(got).reduce((s, n) => s + n, 0);
   if (total !== truth.conversions.all) {

@@ -14,10 +14,10 @@ import { afterAll, expect, it } from 'vitest';
 import {
   type AttributionAnswer,
   attributionMismatches,
-  conversionMismatches,
   type FunnelAnswer,
   funnelMismatches,
   type TrendsAnswer,
+  trendsMismatches,
 } from './compare.js';
 import { figures } from './figures.js';
 import { generateJourneys } from './generate.js';
@@ -43,6 +43,7 @@ interface Answers {
   trends: TrendsAnswer;
 }
 let first: Answers | undefined;
+let firstShifts: { min: number; max: number } | undefined;
 
 afterAll(async () => {
   await Promise.all(stacks.map((s) => s.stop()));
@@ -51,7 +52,7 @@ afterAll(async () => {
 const mismatches = (truth: Truth, answers: Answers) => [
   ...funnelMismatches(truth, answers.funnel),
   ...attributionMismatches(truth, answers.attribution),
-  ...conversionMismatches(truth, answers.trends),
+  ...trendsMismatches(truth, answers.trends),
 ];
 
 /**
@@ -142,22 +143,35 @@ async function run(label: string, order: SendOrder) {
   const stored = atStoredTimes(set.people, await stack.storedTimes());
   console.log(`${label}: stored − sent time from ${stored.shifts.min} to ${stored.shifts.max} ms`);
   expect(stored.shifts.missing).toEqual([]);
-  // Within the margin every rule was kept clear by (timestamps are whole seconds + 100 ms).
-  expect(stored.shifts.min).toBeGreaterThanOrEqual(-100);
-  expect(stored.shifts.max).toBeLessThan(900);
-  return { answers, truth: computeTruth(stored.people, { range: set.range }) };
+  return {
+    answers,
+    truth: computeTruth(stored.people, { range: set.range }),
+    shifts: stored.shifts,
+  };
 }
+
+/**
+ * The generator's sessions and days stay right at the stored times while every shift is far
+ * below the margins the rules were kept clear by (5 minutes around the timeout, hours to
+ * midnight): a minute is well inside them.
+ */
+const expectShiftsWithinMargins = (shifts: { min: number; max: number }) => {
+  expect(shifts.min).toBeGreaterThan(-60_000);
+  expect(shifts.max).toBeLessThan(60_000);
+};
 
 it('answers what the journeys imply, sent through @segment/analytics-node', {
   timeout: 420_000,
 }, async () => {
   console.log(`truth set: ${JSON.stringify(figures(set))}`);
-  const { answers, truth } = await run(
+  const { answers, truth, shifts } = await run(
     'truth_first',
     sendOrder(set.calls, { seed: 1, duplicateShare: 0.03 }),
   );
   first = answers;
+  firstShifts = shifts;
   await stacks[0]?.stop();
+  expectShiftsWithinMargins(shifts);
   expect(mismatches(truth, answers)).toEqual([]);
   // At the generated times, only time decay may differ (by the shift, far below 1e-3).
   expect(mismatches(asGenerated, answers).filter((m) => !m.includes(' time_decay '))).toEqual([]);
@@ -169,14 +183,18 @@ it('answers identically after a replay in another order with 10 % duplicates', {
   // A database of its own: the replay must give the same answers from nothing but the
   // messages, whatever order they arrive in; sending it into the first database would add
   // copies to a store already built in one order and could not show an order dependence.
-  const { answers, truth } = await run(
+  const { answers, truth, shifts } = await run(
     'truth_replay',
     sendOrder(set.calls, { seed: 2, duplicateShare: 0.1 }),
   );
   if (!first) throw new Error('needs the answers of the first send');
+  expectShiftsWithinMargins(shifts);
   expect(withoutShift(answers)).toEqual(withoutShift(first));
-  // The medians agree to well under a second (the shifts differ by under 0.9 s).
+  // The medians agree to within the two sends' shifts.
   const before = medians(first);
-  expect(medians(answers).map((m, i) => Math.abs(m - (before[i] ?? 0)) < 1)).not.toContain(false);
+  const slack = (Math.max(shifts.max, firstShifts?.max ?? 0) * 2) / 1000 + 0.001;
+  expect(medians(answers).map((m, i) => Math.abs(m - (before[i] ?? 0)) <= slack)).not.toContain(
+    false,
+  );
   expect(mismatches(truth, answers)).toEqual([]);
 });

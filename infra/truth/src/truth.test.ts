@@ -184,6 +184,14 @@ describe('computeTruth', () => {
     expect(truth.funnel.byFirstChannel).toEqual({ organic: [1, 0, 0, 0], paid: [1, 1, 1, 1] });
     expect(truth.conversions).toEqual({ all: 3, allRevenue: 220, attributed: 2, revenue: 150 });
     expect(truth.conversionsByDay).toEqual({ '2026-11-06': 1, '2026-11-09': 1, '2026-12-06': 1 });
+    // Alice's server-side order falls on the day of her direct visit: two sessions, one person.
+    expect(truth.activityByDay).toEqual({
+      '2026-11-01': { sessions: 1, people: 1 },
+      '2026-11-03': { sessions: 1, people: 1 },
+      '2026-11-06': { sessions: 1, people: 1 },
+      '2026-11-09': { sessions: 2, people: 1 },
+      '2026-12-06': { sessions: 1, people: 1 },
+    });
     const a = truth.attribution;
     expect(a.first_touch).toEqual({
       paid: { conversions: 2, revenue: 150 },

@@ -84,6 +84,8 @@ export interface Truth {
   conversions: { all: number; allRevenue: number; attributed: number; revenue: number };
   /** Every conversion by its UTC day (YYYY-MM-DD). */
   conversionsByDay: Record<string, number>;
+  /** Per UTC day: the sessions (of every device, with a touch or not) and people with an event. */
+  activityByDay: Record<string, { sessions: number; people: number }>;
   /** Model → channel → credit; only channels that received some. */
   attribution: Record<Model, Partial<Record<Channel, Credit>>>;
 }
@@ -114,6 +116,7 @@ const minOf = (times: number[]): number | undefined =>
   times.length === 0 ? undefined : Math.min(...times);
 
 const utcDay = (ms: number) => Math.floor(ms / DAY_MS);
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 interface Touch {
   at: number;
@@ -211,6 +214,7 @@ export function computeTruth(people: readonly JourneyPerson[], options: TruthOpt
   const attribution = Object.fromEntries(MODELS.map((m) => [m, {}])) as Truth['attribution'];
   const conversions = { all: 0, allRevenue: 0, attributed: 0, revenue: 0 };
   const conversionsByDay: Record<string, number> = {};
+  const activity = new Map<string, { sessions: number; people: number }>();
 
   for (const person of clipped) {
     const level = stageLevel(person, windowDays);
@@ -224,6 +228,17 @@ export function computeTruth(people: readonly JourneyPerson[], options: TruthOpt
       }
     }
 
+    const days = new Set<string>();
+    for (const session of person.sessions) {
+      for (const day of new Set(session.events.map((e) => dayOf(e.at)))) {
+        const counts = activity.get(day) ?? { sessions: 0, people: 0 };
+        activity.set(day, counts);
+        counts.sessions += 1;
+        if (!days.has(day)) counts.people += 1;
+        days.add(day);
+      }
+    }
+
     const touches = touchesOf(person);
     const seen = new Set<string>();
     const converted = person.sessions
@@ -234,7 +249,7 @@ export function computeTruth(people: readonly JourneyPerson[], options: TruthOpt
       const revenue = revenueOf(conversion.properties);
       conversions.all += 1;
       conversions.allRevenue += revenue;
-      const day = new Date(conversion.at).toISOString().slice(0, 10);
+      const day = dayOf(conversion.at);
       conversionsByDay[day] = (conversionsByDay[day] ?? 0) + 1;
       const path = touches.filter(
         (t) => t.at <= conversion.at && t.at >= conversion.at - lookbackDays * DAY_MS,
@@ -268,6 +283,7 @@ export function computeTruth(people: readonly JourneyPerson[], options: TruthOpt
     conversionsByDay: Object.fromEntries(
       Object.entries(conversionsByDay).sort(([a], [b]) => a.localeCompare(b)),
     ),
+    activityByDay: Object.fromEntries([...activity].sort(([a], [b]) => a.localeCompare(b))),
     attribution,
   };
 }
