@@ -205,6 +205,66 @@ describe('the Segment surface as real libraries use it', () => {
     expect(sink.events).toHaveLength(2);
   });
 
+  it("takes RudderStack's originalTimestamp, empty userId and $direct referrer as meant", async () => {
+    start();
+    const response = await post('/v1/batch', {
+      batch: [
+        track({
+          userId: '',
+          messageId: 'rudder-1',
+          originalTimestamp: '2026-11-20T11:59:00.000Z',
+          sentAt: '2026-11-20T12:00:00.000Z',
+          context: {
+            page: { url: 'https://shop.example/', referrer: '$direct' },
+            traits: { plan: 'pro' },
+          },
+        }),
+      ],
+    });
+    expect(response.statusCode).toBe(200);
+    const stored = sink.events[0]?.record;
+    expect(stored?.event.userId).toBeUndefined();
+    // Corrected like a timestamp: sentAt is the collector's now, so the minute stays.
+    expect(stored?.timestamp).toBe('2026-11-20T11:59:00.000Z');
+    expect(stored?.sessionTouch.channel).toBe('direct');
+    expect(stored?.event.context?.traits).toEqual({ plan: 'pro' });
+  });
+
+  it("accepts RudderStack's beacon path with the write key in the query string only there", async () => {
+    start();
+    const body = JSON.stringify({ batch: [track()] });
+    const headers = { authorization: '', 'content-type': 'text/plain;charset=UTF-8' };
+    const beacon = await post('/beacon/v1/batch?writeKey=wk_shop_test_key', body, headers);
+    expect(beacon.statusCode).toBe(200);
+    const elsewhere = await post('/v1/batch?writeKey=wk_shop_test_key', body, headers);
+    expect(elsewhere.statusCode).toBe(401);
+  });
+
+  it('lets browsers send the headers analytics.js and RudderStack add (CORS preflight)', async () => {
+    start();
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/t',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers':
+          'authorization,content-type,x-retry-count,anonymousid,sentat',
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    const allowed = String(preflight.headers['access-control-allow-headers']).split(/,\s*/);
+    for (const header of [
+      'authorization',
+      'content-type',
+      'x-retry-count',
+      'anonymousid',
+      'sentat',
+    ]) {
+      expect(allowed).toContain(header);
+    }
+  });
+
   it("classifies a server library's page view from its page properties", async () => {
     start();
     const response = await post('/v1/page', {

@@ -135,7 +135,17 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
       );
     },
     methods: ['POST'],
-    allowedHeaders: ['content-type', 'authorization', 'content-encoding'],
+    // Besides the usual three: analytics.js adds X-Retry-Count to every retry, and RudderStack's
+    // browser SDK AnonymousId and SentAt to every request; a preflight refusing them means the
+    // browser never sends the event.
+    allowedHeaders: [
+      'content-type',
+      'authorization',
+      'content-encoding',
+      'x-retry-count',
+      'anonymousid',
+      'sentat',
+    ],
     maxAge: 86_400,
   });
   app.register(rateLimit, { global: false });

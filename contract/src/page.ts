@@ -9,6 +9,9 @@ import type { WirePage } from './wire.js';
 
 const FIELDS = ['url', 'referrer', 'path', 'title', 'search'] as const;
 
+/** RudderStack's browser SDK's referrer when there is none. */
+const NO_REFERRER = '$direct';
+
 /** What both sides hold: the wire event, or the processor's validated record (nullish fields). */
 export interface EventWithPage {
   type: string;
@@ -31,7 +34,8 @@ export function pageOf(event: EventWithPage): WirePage | undefined {
     const own = context?.[field];
     const value = typeof own === 'string' ? own : properties?.[field];
     if (typeof value === 'string') {
-      page[field] = value;
+      // RudderStack's browser SDK writes "$direct" for no referrer.
+      page[field] = field === 'referrer' && value === NO_REFERRER ? '' : value;
       any = true;
     }
   }

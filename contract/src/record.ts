@@ -117,6 +117,8 @@ const contextSchema = z.object({
   library: z.object({ name: z.string(), version: z.string() }).nullish(),
   userAgent: text,
   locale: text,
+  /** RudderStack's browser SDK sends identify traits only here. */
+  traits: jsonObject.nullish(),
   waymark: z.object({ sessionId: z.string() }).nullish(),
 });
 

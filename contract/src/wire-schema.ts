@@ -86,6 +86,7 @@ export const eventSchema = z
     traits: jsonObject.optional(),
     context: contextSchema.optional(),
     timestamp: isoDate.optional(),
+    originalTimestamp: isoDate.optional(),
     sentAt: isoDate.optional(),
     previousId: id.optional(),
     groupId: id.optional(),

@@ -121,6 +121,11 @@ export interface WireEvent {
   context?: WireContext;
   /** ISO-8601, when it happened on the client clock. */
   timestamp?: string;
+  /**
+   * ISO-8601, when it happened, uncorrected: what RudderStack's libraries send instead of
+   * `timestamp` (Segment's spec names both); read when `timestamp` is absent.
+   */
+  originalTimestamp?: string;
   /** ISO-8601, when the client sent it (used to correct clock skew). */
   sentAt?: string;
   /** `alias`: the previous id. */

@@ -103,7 +103,8 @@ export function toEventRow(record: LoadableRecord): EventRow {
     is_bot: agent.is_bot,
     library: library ? `${library.name}/${library.version}` : '',
     properties: JSON.stringify(properties),
-    traits: JSON.stringify(event.traits ?? {}),
+    // RudderStack's browser SDK sends identify traits only in context.traits.
+    traits: JSON.stringify(event.traits ?? context?.traits ?? {}),
   };
 }
 

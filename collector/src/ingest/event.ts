@@ -113,8 +113,19 @@ export function prepareEvent(raw: unknown, index: number, facts: RequestFacts): 
       'anonymousId or userId required',
     );
   }
-  const time = correctTimestamp(facts.receivedAtMs, event.timestamp, event.sentAt ?? facts.sentAt);
-  if (!time.ok) return refuse(raw, index, 'WAYMARK_ERR_EVENT_TIMESTAMP', 'timestamp', time.reason);
+  // RudderStack's libraries send the event time as `originalTimestamp`, never `timestamp`.
+  const time = correctTimestamp(
+    facts.receivedAtMs,
+    event.timestamp ?? event.originalTimestamp,
+    event.sentAt ?? facts.sentAt,
+  );
+  if (!time.ok) {
+    const field =
+      event.timestamp === undefined && event.originalTimestamp !== undefined
+        ? 'originalTimestamp'
+        : 'timestamp';
+    return refuse(raw, index, 'WAYMARK_ERR_EVENT_TIMESTAMP', field, time.reason);
+  }
 
   // Server libraries forward the end user's IP in context.ip; browsers never set it.
   const ip = storedIp(event.context?.ip, facts.requestIp, facts.keepIp);

@@ -29,6 +29,17 @@ export interface IngestOptions {
   isClosing: () => boolean;
 }
 
+/**
+ * RudderStack's browser SDK's `navigator.sendBeacon` path: a beacon carries no headers, so the
+ * write key comes in the query string (`?writeKey=`), read on this path only.
+ */
+const BEACON_PATH = '/beacon/v1/batch';
+
+function queryWriteKey(query: unknown): string | undefined {
+  const key = (query as { writeKey?: unknown } | undefined)?.writeKey;
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
 /** Seconds a client should wait before retrying after the broker failed us. */
 const RETRY_AFTER_UNAVAILABLE_S = '5';
 const RETRY_AFTER_OVERLOADED_S = '1';
@@ -153,7 +164,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
 
   // After the body is read (the key may be in it): who is sending, from where, how often.
   app.addHook('preHandler', async (request) => {
-    const writeKey = writeKeyOf(request.headers.authorization, request.body);
+    const writeKey =
+      writeKeyOf(request.headers.authorization, request.body) ??
+      (request.routeOptions.url === BEACON_PATH ? queryWriteKey(request.query) : undefined);
     if (writeKey === undefined) {
       throw new CollectorError(
         'WAYMARK_ERR_MISSING_WRITE_KEY',
@@ -247,8 +260,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     return { success: true, accepted: events.length, rejected };
   }
 
-  // analytics.js (analytics-next) posts to the one-letter paths; server libraries to the long ones.
-  for (const path of ['/v1/batch', '/v1/b']) {
+  // analytics.js (analytics-next) posts to the one-letter paths; server libraries to the long
+  // ones; RudderStack's browser SDK with `useBeacon` to its beacon path.
+  for (const path of ['/v1/batch', '/v1/b', BEACON_PATH]) {
     app.post(path, (request, reply) => ingest(request, reply, undefined));
   }
   for (const type of EVENT_TYPES) {
