@@ -22,6 +22,7 @@ const PROJECTS = {
   e2e: 'infra/e2e',
   bench: 'infra/bench',
   peers: 'infra/peers',
+  truth: 'infra/truth',
 } as const;
 
 // Projects do not extend this file: the global setup below must run once per run, not once
