@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import type { CollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
 import { registerBodyParsing } from './http/body.js';
+import { limitConnectionsPerIp } from './http/connections.js';
 import type { EventSink } from './kafka.js';
 import { type CollectorMetrics, createMetrics } from './metrics.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -78,6 +79,8 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
     requestTimeout: 30_000,
   });
 
+  if (config.maxConnectionsPerIp > 0) limitConnectionsPerIp(app.server, config.maxConnectionsPerIp);
+
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const known = err instanceof CollectorError ? err : toCollectorError(err);
     if (known === undefined) {
@@ -128,7 +131,7 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
   });
   app.register(rateLimit, { global: false });
   app.register(async (scope) => {
-    registerBodyParsing(scope);
+    registerBodyParsing(scope, config.bodyTimeoutMs);
     await scope.register(ingestRoutes, {
       config,
       sink: deps.sink,

@@ -23,6 +23,8 @@ export const ERRORS = defineErrors({
   WAYMARK_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, scope: 'request' },
   WAYMARK_ERR_UNSUPPORTED_ENCODING: { status: 415, scope: 'request' },
   WAYMARK_ERR_RATE_LIMITED: { status: 429, scope: 'request' },
+  WAYMARK_ERR_TOO_MANY_CONNECTIONS: { status: 429, scope: 'request' },
+  WAYMARK_ERR_BODY_TIMEOUT: { status: 408, scope: 'request' },
   WAYMARK_ERR_INTERNAL: { status: 500, scope: 'request' },
   WAYMARK_ERR_BROKER_UNAVAILABLE: { status: 503, scope: 'request' },
   WAYMARK_ERR_OVERLOADED: { status: 503, scope: 'request' },

@@ -130,6 +130,15 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
         'retry-after': RETRY_AFTER_OVERLOADED_S,
       });
     }
+    await enforce(ipLimit, request, 'IP address');
+  });
+
+  /**
+   * The in-flight budget counts only work worth doing: a request whose body has arrived and
+   * whose key is valid. Taken before the body was read, it let keyless clients that trickle
+   * their bodies hold every slot (http/connections.ts and the body deadline bound those).
+   */
+  const takeInFlight = (request: FastifyRequest) => {
     if (inFlight >= config.maxInFlight) {
       throw new CollectorError(
         'WAYMARK_ERR_OVERLOADED',
@@ -140,8 +149,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     inFlight++;
     metrics.inFlight.set(inFlight);
     request.waymarkInFlight = true;
-    await enforce(ipLimit, request, 'IP address');
-  });
+  };
   app.addHook('onResponse', (request, _reply, done) => {
     release(request);
     done();
@@ -177,6 +185,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     request.waymarkProject = project;
     request.waymarkWriteKey = writeKey;
     await enforce(keyLimit, request, 'write key');
+    takeInFlight(request);
   });
 
   async function ingest(
