@@ -208,7 +208,10 @@ describe('a batch with bad events', () => {
       [4, 'WAYMARK_ERR_EVENT_TOO_LARGE', 'shop:anon-1'],
       [5, 'WAYMARK_ERR_EVENT_TIMESTAMP', 'shop:anon-1'],
     ]);
-    expect(JSON.parse(sink.invalid[0]?.record.raw ?? '')).toMatchObject({ messageId: 'm-no-id' });
+    expect(sink.invalid[0]?.record).toMatchObject({
+      messageId: 'm-no-id',
+      event: { type: 'track' },
+    });
   });
 
   it('answers 4xx when no event is valid, with every refusal listed', async () => {

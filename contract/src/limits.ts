@@ -28,8 +28,6 @@ export const LIMITS = Object.freeze({
   maxFutureMs: 24 * 60 * 60 * 1000,
   /** Earliest timestamp accepted (earlier ones are absurd for web analytics). */
   minTimestampMs: Date.UTC(2000, 0, 1),
-  /** Raw payload bytes kept in an invalid-event record. */
-  maxInvalidRawBytes: 32 * 1024,
   /**
    * The instants the processor can store: the columns are DateTime64(3) (1900 … 2299), but the
    * rollups keep page-view seconds as UInt32 (1970-01-01 … 2106-02-07), and rows from before

@@ -1,7 +1,7 @@
 /**
  * The Segment HTTP Tracking API: `/v1/batch` and one route per event type. Valid events of a batch
- * are produced; each refused one is reported (index, messageId, path, reason) and written with its
- * raw payload to the invalid-events topic. The reply waits for the broker's acknowledgement.
+ * are produced; each refused one is reported (index, messageId, path, reason) and written, as an
+ * allow-list summary, to the invalid-events topic. The reply waits for the broker's acknowledgement.
  */
 
 import { LIMITS } from '@waymark/contract/limits';
@@ -219,7 +219,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       } else {
         rejected.push(prepared.rejection);
         metrics.eventsRejected.inc({ reason: prepared.rejection.code });
-        invalid.push(invalidRecord(project.id, facts.receivedAt, rawEvents[i], prepared.rejection));
+        invalid.push(invalidRecord(facts, rawEvents[i], prepared.rejection));
       }
     }
 
