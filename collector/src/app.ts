@@ -109,10 +109,13 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
   app.addHook('preClose', async () => {
     closing = true;
   });
-  // During a drain, end keep-alive connections after their response, or close() would wait for
-  // their idle timeout.
   app.addHook('onSend', (_request, reply, payload, done) => {
+    // During a drain, end keep-alive connections after their response, or close() would wait
+    // for their idle timeout.
     if (closing) reply.header('connection', 'close');
+    // No answer is to be sniffed, sent on as a Referer, or cached (the script sets its own).
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
 
@@ -140,7 +143,7 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
       isClosing: () => closing,
     });
   });
-  app.register(opsRoutes, { sink: deps.sink, metrics });
+  app.register(opsRoutes, { sink: deps.sink, metrics, metricsToken: config.metricsToken });
   app.register(scriptRoute);
   return app;
 }

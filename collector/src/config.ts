@@ -39,6 +39,16 @@ const envSchema = z.object({
   COLLECTOR_MAX_CONNECTIONS_PER_IP: int(0, 1_000_000, 128),
   /** The whole body must have arrived this long after the headers, else 408 and closed. */
   COLLECTOR_BODY_TIMEOUT_MS: int(100, 300_000, 15_000),
+  /**
+   * The bearer token `/metrics` requires; unset, `/metrics` answers 404. The counters name every
+   * project, so they are not public.
+   */
+  COLLECTOR_METRICS_TOKEN: z
+    .union([
+      z.literal(''),
+      z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)'),
+    ])
+    .optional(),
   /** How long a shutdown waits for in-flight requests and the producer flush. */
   COLLECTOR_SHUTDOWN_TIMEOUT_MS: int(100, 600_000, 15_000),
   ...kafkaEnv,
@@ -73,6 +83,8 @@ export interface CollectorConfig {
   readonly maxConnectionsPerIp: number;
   readonly bodyTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
+  /** Absent: /metrics is off. */
+  readonly metricsToken?: string;
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly eventsTopic: string;
@@ -117,6 +129,7 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
         maxConnectionsPerIp: e.COLLECTOR_MAX_CONNECTIONS_PER_IP,
         bodyTimeoutMs: e.COLLECTOR_BODY_TIMEOUT_MS,
         shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
+        ...(e.COLLECTOR_METRICS_TOKEN ? { metricsToken: e.COLLECTOR_METRICS_TOKEN } : {}),
         kafka: {
           brokers: e.KAFKA_BROKERS,
           eventsTopic: e.KAFKA_EVENTS_TOPIC,

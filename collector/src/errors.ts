@@ -12,6 +12,7 @@ export const ERRORS = defineErrors({
   WAYMARK_ERR_UNKNOWN_WRITE_KEY: { status: 401, scope: 'request' },
   WAYMARK_ERR_PROJECT_DISABLED: { status: 403, scope: 'request' },
   WAYMARK_ERR_ORIGIN_NOT_ALLOWED: { status: 403, scope: 'request' },
+  WAYMARK_ERR_METRICS_UNAUTHORIZED: { status: 401, scope: 'request' },
   WAYMARK_ERR_NOT_FOUND: { status: 404, scope: 'request' },
   WAYMARK_ERR_INVALID_JSON: { status: 400, scope: 'request' },
   WAYMARK_ERR_INVALID_UTF8: { status: 400, scope: 'request' },

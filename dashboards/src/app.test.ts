@@ -1,9 +1,10 @@
+import { DEFAULT_PROJECTS } from '@waymark/contract/projects';
 import { createClickHouseClient } from '@waymark/kit/clickhouse';
 import { freePort } from '@waymark/test-harness';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { loadDashboardsConfig } from './config.js';
-import { createQueries } from './queries/index.js';
+import { createQueries, QUESTIONS } from './queries/index.js';
 
 const clients: { close(): Promise<void> }[] = [];
 afterAll(async () => {
@@ -32,4 +33,47 @@ it('answers 503 with a code when ClickHouse cannot be reached', async () => {
     message: 'the event store did not answer',
   });
   await app.close();
+});
+
+describe('hostile input and headers', () => {
+  const unreachable = async () => {
+    const client = createClickHouseClient({
+      url: `http://127.0.0.1:${await freePort()}`,
+      requestTimeoutMs: 2000,
+    });
+    clients.push(client);
+    const app = await buildApp(loadDashboardsConfig({}), {
+      queries: createQueries(client, 'waymark'),
+    });
+    clients.push(app);
+    return app;
+  };
+  const auth = { authorization: `Bearer ${DEFAULT_PROJECTS[0]?.readKeys[0]}` };
+
+  it.each(QUESTIONS.map((q) => q.name))(
+    '%s: a date the store cannot hold is a 400 naming the parameter, not a 500',
+    async (question) => {
+      const app = await unreachable();
+      for (const [query, field] of [
+        ['from=9999-12-31&to=9999-12-31', 'from'],
+        ['from=2026-11-01&to=9999-12-31', 'to'],
+        ['from=1969-12-31&to=2026-11-30', 'from'],
+      ] as const) {
+        const response = await app.inject({ url: `/api/v1/${question}?${query}`, headers: auth });
+        expect(response.statusCode, query).toBe(400);
+        expect(response.json()).toMatchObject({ code: 'WAYMARK_ERR_INVALID_PARAMETER' });
+        expect(response.json().message).toContain(`"${field}"`);
+      }
+    },
+  );
+
+  it('sends nosniff and no referrer everywhere, and no-store on API answers', async () => {
+    const app = await unreachable();
+    for (const url of ['/api/v1/project', '/api/v1/funnel', '/health', '/nope', '/']) {
+      const response = await app.inject({ url, headers: auth });
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(response.headers['referrer-policy'], url).toBe('no-referrer');
+      if (url.startsWith('/api/')) expect(response.headers['cache-control'], url).toBe('no-store');
+    }
+  });
 });

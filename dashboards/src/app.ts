@@ -21,6 +21,14 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.met
 export async function buildApp(config: DashboardsConfig, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false });
 
+  // On every answer: no content sniffing, no Referer leaving the dashboard (its URL carries the
+  // read key in the fragment), and API answers — project data — never kept by a cache.
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof WaymarkHttpError) return reply.code(err.statusCode).send(err.toBody());
     const failure = err as { statusCode?: number; message?: string };
