@@ -23,7 +23,7 @@ it('answers 503 with a code when ClickHouse cannot be reached', async () => {
   const response = await app.inject({
     method: 'GET',
     url: '/api/v1/funnel?from=2026-11-01&to=2026-11-30',
-    headers: { authorization: 'Bearer rk_demo_local' },
+    headers: { authorization: 'Bearer rk_demo_local_only_never_a_secret' },
   });
   expect(response.statusCode).toBe(503);
   expect(response.json()).toEqual({
@@ -75,5 +75,37 @@ describe('hostile input and headers', () => {
       expect(response.headers['referrer-policy'], url).toBe('no-referrer');
       if (url.startsWith('/api/')) expect(response.headers['cache-control'], url).toBe('no-store');
     }
+  });
+});
+
+describe('read-key guessing', () => {
+  it('answers 429 with Retry-After after too many failed keys from one address', async () => {
+    let now = Date.parse('2026-11-20T10:00:00Z');
+    const client = createClickHouseClient({ url: 'http://127.0.0.1:1', requestTimeoutMs: 1000 });
+    clients.push(client);
+    const config = loadDashboardsConfig({
+      DASHBOARDS_AUTH_FAILURES_PER_IP: '5',
+      DASHBOARDS_AUTH_FAILURE_WINDOW_MS: '60000',
+    });
+    const app = await buildApp(config, {
+      queries: createQueries(client, 'waymark'),
+      now: () => now,
+    });
+    clients.push(app);
+    const good = `Bearer ${DEFAULT_PROJECTS[0]?.readKeys[0]}`;
+    const ask = (authorization: string, remoteAddress = '198.51.100.7') =>
+      app.inject({ url: '/api/v1/project', headers: { authorization }, remoteAddress });
+
+    for (let i = 0; i < 5; i++) expect((await ask(`Bearer rk_guess_${i}`)).statusCode).toBe(401);
+    const limited = await ask('Bearer rk_guess_5');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ code: 'WAYMARK_ERR_RATE_LIMITED' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Even the right key: the address is guessing.
+    expect((await ask(good)).statusCode).toBe(429);
+    // Another address is not affected, and the window passes.
+    expect((await ask(good, '203.0.113.8')).statusCode).toBe(200);
+    now += 60_001;
+    expect((await ask(good)).statusCode).toBe(200);
   });
 });

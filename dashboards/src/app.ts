@@ -13,6 +13,8 @@ export interface AppDeps {
   /** Where the built dashboard (index.html, app.js, app.css) lives. */
   webRoot?: string;
   logger?: boolean | { level: string };
+  /** Milliseconds since the epoch, for the failed-key windows; injectable for tests. */
+  now?: () => number;
 }
 
 /** dist/web, whether this module runs from src/ (tests) or dist/ (the built service). */
@@ -30,7 +32,9 @@ export async function buildApp(config: DashboardsConfig, deps: AppDeps): Promise
   });
 
   app.setErrorHandler((err, request, reply) => {
-    if (err instanceof WaymarkHttpError) return reply.code(err.statusCode).send(err.toBody());
+    if (err instanceof WaymarkHttpError) {
+      return reply.code(err.statusCode).headers(err.headers).send(err.toBody());
+    }
     const failure = err as { statusCode?: number; message?: string };
     if (failure.statusCode === 400) {
       return reply
@@ -62,7 +66,7 @@ export async function buildApp(config: DashboardsConfig, deps: AppDeps): Promise
 
   app.get('/health', async () => ({ status: 'ok' }));
   await app.register(openApiRoute);
-  await app.register(apiRoutes, { config, queries: deps.queries });
+  await app.register(apiRoutes, { config, queries: deps.queries, now: deps.now ?? Date.now });
   await app.register(webRoutes, { webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
   return app;
 }

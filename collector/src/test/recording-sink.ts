@@ -58,7 +58,7 @@ export const TEST_PROJECTS = [
   {
     id: 'shop',
     writeKeys: ['wk_shop_test_key'],
-    readKeys: ['rk_shop_secret_key'],
+    readKeys: ['rk_shop_secret_key_0123456789abcdef'],
     allowedOrigins: ['https://shop.example'],
   },
   { id: 'private', writeKey: 'wk_private_test', keepIp: true },
