@@ -3,7 +3,7 @@
  * request can cost (memory, CPU, Kafka bytes) and stop abuse; each rejection names the limit it
  * hit (collector/README.md, "Limits"). The processor validates the Kafka record against the
  * same numbers (record.ts), so an event the collector acknowledges is one the processor stores:
- * limits.test.ts checks both sides at each limit's edge.
+ * infra/e2e/limits-agree.test.ts checks both sides at each limit's edge.
  */
 export const LIMITS = Object.freeze({
   /** Request body after gzip decoding, bytes. */

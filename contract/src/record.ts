@@ -114,6 +114,8 @@ export function isStorableInstant(value: string): boolean {
 
 const instant = z.string().refine(isStorableInstant, 'an ISO-8601 instant between 1970 and 2105');
 const text = z.string().nullish();
+/** Ids and event names: the wire contract's limit, checked again on the untrusted topic. */
+const idText = z.string().max(LIMITS.maxIdLength).nullish();
 
 const touchSchema = z.object({
   channel: z.enum(CHANNELS),
@@ -146,11 +148,11 @@ const eventSchema = z
   .object({
     type: z.enum(EVENT_TYPES),
     messageId: z.string().min(1).max(LIMITS.maxIdLength),
-    anonymousId: text,
-    userId: text,
-    previousId: text,
-    event: text,
-    name: text,
+    anonymousId: idText,
+    userId: idText,
+    previousId: idText,
+    event: idText,
+    name: idText,
     properties: jsonObject.nullish(),
     traits: jsonObject.nullish(),
     context: contextSchema.nullish(),
