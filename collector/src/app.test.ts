@@ -4,9 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from './app.js';
 import type { CollectorConfig } from './config.js';
-import { basic, type RecordingSink, recordingSink, testConfig } from './test/recording-sink.js';
+import {
+  basic,
+  type RecordingSink,
+  recordingSink,
+  TEST_METRICS_TOKEN,
+  testConfig,
+} from './test/recording-sink.js';
 
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');
+const metricsAuth = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
 let app: FastifyInstance;
 let sink: RecordingSink;
 
@@ -384,7 +391,10 @@ describe('a batch with bad events', () => {
       [4, 'WAYMARK_ERR_EVENT_TOO_LARGE', 'shop:anon-1'],
       [5, 'WAYMARK_ERR_EVENT_TIMESTAMP', 'shop:anon-1'],
     ]);
-    expect(JSON.parse(sink.invalid[0]?.record.raw ?? '')).toMatchObject({ messageId: 'm-no-id' });
+    expect(sink.invalid[0]?.record).toMatchObject({
+      messageId: 'm-no-id',
+      event: { type: 'track' },
+    });
   });
 
   it('answers 4xx when no event is valid, with every refusal listed', async () => {
@@ -540,7 +550,7 @@ describe('abuse and overload', () => {
     expect(over.statusCode).toBe(503);
     expect(over.json().code).toBe('WAYMARK_ERR_OVERLOADED');
     expect(over.headers['retry-after']).toBe('1');
-    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: metricsAuth });
     expect(metrics.body).toContain('waymark_collector_in_flight_requests 2');
     await Promise.all(pending);
     sink.mode = 'ok';
@@ -576,13 +586,56 @@ describe('operations', () => {
     start();
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
     await post('/v1/batch', { batch: [track(), { type: 'track' }] });
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await app.inject({ method: 'GET', url: '/metrics', headers: metricsAuth })).body;
     expect(text).toContain('waymark_collector_requests_total{route="/v1/batch",status="200"} 1');
     expect(text).toContain('waymark_collector_events_accepted_total{project="shop"} 1');
     expect(text).toContain(
       'waymark_collector_events_rejected_total{reason="WAYMARK_ERR_EVENT_SCHEMA"} 1',
     );
     expect(text).toContain('waymark_collector_produce_seconds_count{outcome="ok"} 1');
+  });
+
+  it('sends nosniff and no referrer on every answer, and no-store on GETs but the script', async () => {
+    start();
+    const answers = {
+      ingest: await post('/v1/batch', { batch: [track()] }),
+      refused: await post('/v1/batch', { batch: [track()] }, { authorization: '' }),
+      health: await app.inject({ method: 'GET', url: '/health' }),
+      missing: await app.inject({ method: 'GET', url: '/nope' }),
+    };
+    for (const [what, response] of Object.entries(answers)) {
+      expect(response.headers['x-content-type-options'], what).toBe('nosniff');
+      expect(response.headers['referrer-policy'], what).toBe('no-referrer');
+      // POST answers are never cached; no-store on them makes Chromium report unread answers
+      // (analytics.js reads none) as aborted requests.
+      const get = what === 'health' || what === 'missing';
+      expect(response.headers['cache-control'], what).toBe(get ? 'no-store' : undefined);
+    }
+  });
+
+  it('serves /metrics only with the configured bearer token', async () => {
+    const token = TEST_METRICS_TOKEN;
+    const scrape = (authorization?: string) =>
+      app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: authorization === undefined ? {} : { authorization },
+      });
+    start(testConfig({ COLLECTOR_METRICS_TOKEN: '' }));
+    const off = await scrape(`Bearer ${token}`);
+    expect(off.statusCode).toBe(404);
+    expect(off.json().code).toBe('WAYMARK_ERR_NOT_FOUND');
+    await app.close();
+    start(testConfig({ COLLECTOR_METRICS_TOKEN: token }));
+    for (const wrong of [undefined, 'Bearer nope', `Basic ${token}`, `Bearer ${token}x`]) {
+      const refused = await scrape(wrong);
+      expect(refused.statusCode, wrong).toBe(401);
+      expect(refused.json().code).toBe('WAYMARK_ERR_METRICS_UNAUTHORIZED');
+      expect(refused.body).not.toContain('waymark_collector');
+    }
+    const ok = await scrape(`Bearer ${token}`);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('waymark_collector_in_flight_requests');
   });
 
   it('answers coded 404s', async () => {

@@ -13,6 +13,7 @@ import type { DestinationStream } from 'pino';
 import type { CollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
 import { registerBodyParsing } from './http/body.js';
+import { limitConnectionsPerIp } from './http/connections.js';
 import { RefusalLog } from './http/refusal-log.js';
 import type { EventSink } from './kafka.js';
 import { type CollectorMetrics, createMetrics } from './metrics.js';
@@ -88,6 +89,8 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
   const refuse = (request: FastifyRequest, err: CollectorError) => {
     if (err.statusCode < 500) refusals.refused(request, err);
   };
+  if (config.maxConnectionsPerIp > 0) limitConnectionsPerIp(app.server, config.maxConnectionsPerIp);
+
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const known = err instanceof CollectorError ? err : toCollectorError(err);
     if (known === undefined) {
@@ -118,10 +121,17 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
   app.addHook('preClose', async () => {
     closing = true;
   });
-  // During a drain, end keep-alive connections after their response, or close() would wait for
-  // their idle timeout.
   app.addHook('onSend', (_request, reply, payload, done) => {
+    // During a drain, end keep-alive connections after their response, or close() would wait
+    // for their idle timeout.
     if (closing) reply.header('connection', 'close');
+    // No answer is to be sniffed or sent on as a Referer. No Cache-Control: answers to POSTs are
+    // not cached anyway, and with `no-store` Chromium reports every answer analytics.js does
+    // not read as an aborted request (the script route sets its own caching).
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    if (reply.request.method === 'GET' && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
     done(null, payload);
   });
 
@@ -150,7 +160,7 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
   });
   app.register(rateLimit, { global: false });
   app.register(async (scope) => {
-    registerBodyParsing(scope);
+    registerBodyParsing(scope, config.bodyTimeoutMs);
     await scope.register(ingestRoutes, {
       config,
       sink: deps.sink,
@@ -159,7 +169,7 @@ export function buildApp(config: CollectorConfig, deps: CollectorDeps): FastifyI
       isClosing: () => closing,
     });
   });
-  app.register(opsRoutes, { sink: deps.sink, metrics });
+  app.register(opsRoutes, { sink: deps.sink, metrics, metricsToken: config.metricsToken });
   app.register(scriptRoute);
   return app;
 }

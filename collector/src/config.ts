@@ -27,8 +27,28 @@ const envSchema = z.object({
   /** Requests per window per client IP; 0 turns the limit off. */
   COLLECTOR_RATE_LIMIT_PER_IP: int(0, 10_000_000, 1200),
   COLLECTOR_RATE_LIMIT_WINDOW_MS: int(100, 3_600_000, 60_000),
-  /** Requests being processed at once; beyond, 503 instead of unbounded memory growth. */
+  /**
+   * Authenticated requests whose body has arrived, being processed at once; beyond, 503 instead
+   * of unbounded memory growth. Connections still sending are bounded per IP and in time below.
+   */
   COLLECTOR_MAX_IN_FLIGHT: int(1, 100_000, 512),
+  /**
+   * Open connections per client address; beyond, 429 and closed at once. 0 turns it off (behind
+   * a proxy every connection comes from the proxy: let the proxy bound its clients instead).
+   */
+  COLLECTOR_MAX_CONNECTIONS_PER_IP: int(0, 1_000_000, 128),
+  /** The whole body must have arrived this long after the headers, else 408 and closed. */
+  COLLECTOR_BODY_TIMEOUT_MS: int(100, 300_000, 15_000),
+  /**
+   * The bearer token `/metrics` requires; unset, `/metrics` answers 404. The counters name every
+   * project, so they are not public.
+   */
+  COLLECTOR_METRICS_TOKEN: z
+    .union([
+      z.literal(''),
+      z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)'),
+    ])
+    .optional(),
   /** How long a shutdown waits for in-flight requests and the producer flush. */
   COLLECTOR_SHUTDOWN_TIMEOUT_MS: int(100, 600_000, 15_000),
   ...kafkaEnv,
@@ -59,7 +79,12 @@ export interface CollectorConfig {
     readonly windowMs: number;
   };
   readonly maxInFlight: number;
+  /** 0: no cap. */
+  readonly maxConnectionsPerIp: number;
+  readonly bodyTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
+  /** Absent: /metrics is off. */
+  readonly metricsToken?: string;
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly eventsTopic: string;
@@ -101,7 +126,10 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
           windowMs: e.COLLECTOR_RATE_LIMIT_WINDOW_MS,
         },
         maxInFlight: e.COLLECTOR_MAX_IN_FLIGHT,
+        maxConnectionsPerIp: e.COLLECTOR_MAX_CONNECTIONS_PER_IP,
+        bodyTimeoutMs: e.COLLECTOR_BODY_TIMEOUT_MS,
         shutdownTimeoutMs: e.COLLECTOR_SHUTDOWN_TIMEOUT_MS,
+        ...(e.COLLECTOR_METRICS_TOKEN ? { metricsToken: e.COLLECTOR_METRICS_TOKEN } : {}),
         kafka: {
           brokers: e.KAFKA_BROKERS,
           eventsTopic: e.KAFKA_EVENTS_TOPIC,

@@ -3,7 +3,7 @@
  * request can cost (memory, CPU, Kafka bytes) and stop abuse; each rejection names the limit it
  * hit (collector/README.md, "Limits"). The processor validates the Kafka record against the
  * same numbers (record.ts), so an event the collector acknowledges is one the processor stores:
- * limits.test.ts checks both sides at each limit's edge.
+ * infra/e2e/limits-agree.test.ts checks both sides at each limit's edge.
  */
 export const LIMITS = Object.freeze({
   /** Request body after gzip decoding, bytes. */
@@ -28,8 +28,6 @@ export const LIMITS = Object.freeze({
   maxFutureMs: 24 * 60 * 60 * 1000,
   /** Earliest timestamp accepted (earlier ones are absurd for web analytics). */
   minTimestampMs: Date.UTC(2000, 0, 1),
-  /** Raw payload bytes kept in an invalid-event record. */
-  maxInvalidRawBytes: 32 * 1024,
   /**
    * The instants the processor can store: the columns are DateTime64(3) (1900 … 2299), but the
    * rollups keep page-view seconds as UInt32 (1970-01-01 … 2106-02-07), and rows from before

@@ -2,7 +2,45 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProjects, ProjectRegistry, ProjectsConfigError } from './projects.js';
+import {
+  generateKey,
+  loadProjects,
+  MIN_READ_KEY_LENGTH,
+  ProjectRegistry,
+  ProjectsConfigError,
+} from './projects.js';
+
+const READ_KEY = `rk_${'a'.repeat(32)}`;
+
+describe('read keys', () => {
+  it('refuses a read key too short to hold 128 bits, saying how to generate one', () => {
+    const withReadKey = (readKey: string) => () =>
+      loadProjects({
+        WAYMARK_PROJECTS: JSON.stringify([
+          { id: 'a', writeKey: 'wk_aaaaaaaa', readKeys: [readKey] },
+        ]),
+      });
+    // The 8-character keys that were guessed at 2,277 attempts per second.
+    expect(withReadKey('rk_12345')).toThrow(/projects\.0\.readKeys\.0: .*waymark keys new/);
+    expect(withReadKey('r'.repeat(MIN_READ_KEY_LENGTH - 1))).toThrow(ProjectsConfigError);
+    expect(withReadKey('r'.repeat(MIN_READ_KEY_LENGTH))).not.toThrow();
+    // 32 characters hold 128 bits as hex (4 bits each), the leanest encoding of a random key.
+    expect(MIN_READ_KEY_LENGTH * 4).toBeGreaterThanOrEqual(128);
+  });
+
+  it('generates keys of 192 random bits, base64url after a prefix, that the schema accepts', () => {
+    const keys = Array.from({ length: 100 }, () => generateKey('read'));
+    expect(new Set(keys).size).toBe(100);
+    for (const key of keys) expect(key).toMatch(/^rk_[A-Za-z0-9_-]{32}$/);
+    expect(generateKey('write')).toMatch(/^wk_[A-Za-z0-9_-]{32}$/);
+    const [project] = loadProjects({
+      WAYMARK_PROJECTS: JSON.stringify([
+        { id: 'a', writeKey: generateKey('write'), readKeys: [generateKey('read')] },
+      ]),
+    });
+    expect(project?.readKeys[0]).toMatch(/^rk_/);
+  });
+});
 
 describe('loadProjects', () => {
   it('defaults to the demo project with its write and read keys', () => {
@@ -10,7 +48,7 @@ describe('loadProjects', () => {
     expect(demo).toEqual({
       id: 'demo',
       writeKeys: ['wk_demo_local'],
-      readKeys: ['rk_demo_local'],
+      readKeys: ['rk_demo_local_only_never_a_secret'],
       allowedOrigins: ['*'],
       keepIp: false,
       disabled: false,
@@ -32,10 +70,10 @@ describe('loadProjects', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'waymark-projects-')), 'projects.json');
     writeFileSync(
       file,
-      JSON.stringify([{ id: 'a', writeKeys: ['wk_aaaaaaaa'], readKeys: ['rk_aaaaaaaa'] }]),
+      JSON.stringify([{ id: 'a', writeKeys: ['wk_aaaaaaaa'], readKeys: [READ_KEY] }]),
     );
     const registry = new ProjectRegistry(loadProjects({ WAYMARK_PROJECTS_FILE: file }));
-    expect(registry.byReadKey('rk_aaaaaaaa')?.id).toBe('a');
+    expect(registry.byReadKey(READ_KEY)?.id).toBe('a');
   });
 
   it('lists every problem in one error', () => {

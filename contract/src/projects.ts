@@ -3,12 +3,38 @@
  * and the query side (read keys). Loaded from env `WAYMARK_PROJECTS` (JSON) or
  * `WAYMARK_PROJECTS_FILE` (path to a JSON file); exported as `@waymark/contract/projects`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 
+/**
+ * A read key is a secret that opens a project's data, so it must be unguessable: 32 characters
+ * hold 128 bits in the leanest encoding a random key comes in (hex, 4 bits each; base64url holds
+ * 6). Length is all a schema can check; `generateKey` makes keys that are random as well.
+ */
+export const MIN_READ_KEY_LENGTH = 32;
+/** Random bytes of a generated key: 192 bits, 32 base64url characters. */
+const KEY_BYTES = 24;
+
+/** A new random key: `wk_` / `rk_` and 24 random bytes in base64url (what `waymark keys new` prints). */
+export function generateKey(kind: 'write' | 'read'): string {
+  return `${kind === 'write' ? 'wk' : 'rk'}_${randomBytes(KEY_BYTES).toString('base64url')}`;
+}
+
+/**
+ * Write keys are public by design (they ship in every page's script, as Segment's do): what
+ * they allow is sending events, which the collector's limits bound. So they only need to be
+ * distinct, not secret.
+ */
 const key = z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters');
+const readKey = z
+  .string()
+  .min(
+    MIN_READ_KEY_LENGTH,
+    `at least ${MIN_READ_KEY_LENGTH} characters (128 bits); generate one with \`waymark keys new\``,
+  )
+  .max(256, 'at most 256 characters');
 const origin = z.union([
   z.literal('*'),
   z
@@ -26,7 +52,7 @@ const projectInput = z
     /** Shorthand for one write key (the original `[{id, writeKey}]` format). */
     writeKey: key.optional(),
     /** Secret keys for the query side. */
-    readKeys: z.array(key).default([]),
+    readKeys: z.array(readKey).default([]),
     /** Browser origins allowed to send; `*` for any. Requests without Origin are not affected. */
     allowedOrigins: z.array(origin).default([]),
     /** Keep full client IPs instead of anonymizing them (IPv4 /24, IPv6 /48). */
@@ -78,12 +104,15 @@ export const projectsSchema = z
 
 export type ProjectConfig = Readonly<z.infer<typeof projectInput>>;
 
-/** The development project `npm start` uses. */
+/**
+ * The development project `npm start` uses. Its read key is printed in the README, so it is no
+ * secret: only for a stack on loopback; any real deployment sets WAYMARK_PROJECTS.
+ */
 export const DEFAULT_PROJECTS = [
   {
     id: 'demo',
     writeKeys: ['wk_demo_local'],
-    readKeys: ['rk_demo_local'],
+    readKeys: ['rk_demo_local_only_never_a_secret'],
     allowedOrigins: ['*'],
   },
 ];

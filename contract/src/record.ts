@@ -37,8 +37,32 @@ export function recordKey(
 }
 
 /**
+ * What an invalid-events record keeps of the refused event: an allow-list of fields that say
+ * which client sent what kind of event when, and nothing that accepted events never store —
+ * no traits, no property values, no page URLs, no raw IP. Each value is kept only when the
+ * client sent a string (cut to the id limit); null otherwise.
+ */
+export interface RefusedEventSummary {
+  type: string | null;
+  /** The track event's name. */
+  event: string | null;
+  /** The page or screen name. */
+  name: string | null;
+  anonymousId: string | null;
+  /** As the client sent them (not corrected: the event was not accepted). */
+  timestamp: string | null;
+  sentAt: string | null;
+  /** `context.library`, when both its name and version are strings. */
+  library: { name: string; version: string } | null;
+  /** `context.ip`, else the request's, anonymized as for accepted events; '' if unknown. */
+  ip: string;
+}
+
+/**
  * A record of the invalid-events topic (`waymark.events.invalid`): one event the collector
- * refused, with the reason and the raw payload, so refusals can be inspected and replayed.
+ * refused, with the reason, the offending field's path and a summary of the event, so refusals
+ * can be counted, traced to a client and fixed at the source. Not the payload itself: a refused
+ * event may carry what accepted ones are never stored with (collector/README.md).
  * Additive to the contract: the processor does not consume this topic.
  */
 export interface InvalidEventRecord {
@@ -54,9 +78,7 @@ export interface InvalidEventRecord {
   /** Dotted path of the offending field; '' for the event as a whole. */
   path: string;
   reason: string;
-  /** The event as received, as JSON; cut (and nesting elided) beyond 32 KB. */
-  raw: string;
-  rawTruncated: boolean;
+  event: RefusedEventSummary;
 }
 
 // The consuming side: the processor's validation of a record.
@@ -92,6 +114,8 @@ export function isStorableInstant(value: string): boolean {
 
 const instant = z.string().refine(isStorableInstant, 'an ISO-8601 instant between 1970 and 2105');
 const text = z.string().nullish();
+/** Ids and event names: the wire contract's limit, checked again on the untrusted topic. */
+const idText = z.string().max(LIMITS.maxIdLength).nullish();
 
 const touchSchema = z.object({
   channel: z.enum(CHANNELS),
@@ -126,11 +150,11 @@ const eventSchema = z
   .object({
     type: z.enum(EVENT_TYPES),
     messageId: z.string().min(1).max(LIMITS.maxIdLength),
-    anonymousId: text,
-    userId: text,
-    previousId: text,
-    event: text,
-    name: text,
+    anonymousId: idText,
+    userId: idText,
+    previousId: idText,
+    event: idText,
+    name: idText,
     properties: jsonObject.nullish(),
     traits: jsonObject.nullish(),
     context: contextSchema.nullish(),

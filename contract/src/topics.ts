@@ -18,7 +18,7 @@ export interface TopicAdminClient {
 }
 
 export const DEFAULT_EVENTS_TOPIC = 'waymark.events';
-/** Events the collector rejected, with their raw payload and the reason (`InvalidEventRecord`). */
+/** Events the collector rejected: the reason and a summary of each (`InvalidEventRecord`). */
 export const DEFAULT_INVALID_EVENTS_TOPIC = 'waymark.events.invalid';
 export const DEFAULT_TOPIC_PARTITIONS = 6;
 

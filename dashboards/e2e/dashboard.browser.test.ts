@@ -34,7 +34,7 @@ beforeAll(async () => {
   const config = loadDashboardsConfig({
     CLICKHOUSE_DATABASE: database,
     WAYMARK_PROJECTS: JSON.stringify([
-      { id: 'p1', writeKey: 'wk_p1_writer', readKeys: ['rk_p1_reader'] },
+      { id: 'p1', writeKey: 'wk_p1_writer', readKeys: ['rk_p1_reader_0123456789abcdefghij'] },
     ]),
   });
   app = await buildApp(config, { queries: createQueries(client, database) });
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 async function apiFunnel(query: string): Promise<number[]> {
   const response = await fetch(`${base}/api/v1/funnel?${query}&breakdown=none`, {
-    headers: { authorization: 'Bearer rk_p1_reader' },
+    headers: { authorization: 'Bearer rk_p1_reader_0123456789abcdefghij' },
   });
   const body = (await response.json()) as { total: { steps: { people: number }[] } };
   return body.total.steps.map((s) => s.people);
@@ -60,7 +60,7 @@ it('shows the API funnel for the chosen range and channel, with event text kept 
   const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(`${base}/#key=rk_p1_reader`);
+  await page.goto(`${base}/#key=rk_p1_reader_0123456789abcdefghij`);
   await page.waitForSelector('#funnel[data-state="ready"], #funnel[data-state="empty"]');
 
   // Change the range and the channel, as a reader would.

@@ -28,7 +28,7 @@ const services = testServices();
 const topic = uniqueTopic('dash-seed');
 const database = uniqueDatabase('dash_seed');
 const projects = JSON.stringify([
-  { id: 'demo', writeKey: 'wk_seed_writer', readKeys: ['rk_seed_reader'] },
+  { id: 'demo', writeKey: 'wk_seed_writer', readKeys: ['rk_seed_reader_0123456789abcdefghij'] },
 ]);
 const clickhouse = createClickHouseClient({
   url: services.clickhouseUrl,
@@ -61,7 +61,7 @@ const api = async <T>(path: string): Promise<T> => {
   const response = await app.inject({
     method: 'GET',
     url: path,
-    headers: { authorization: 'Bearer rk_seed_reader' },
+    headers: { authorization: 'Bearer rk_seed_reader_0123456789abcdefghij' },
   });
   expect(response.statusCode, response.body).toBe(200);
   return response.json() as T;
@@ -167,7 +167,7 @@ it('shows the seeded funnel in Chromium for a chosen range and channel', {
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
-    await page.goto(`${base}/#key=rk_seed_reader`);
+    await page.goto(`${base}/#key=rk_seed_reader_0123456789abcdefghij`);
     await page.waitForSelector(
       '#funnel[data-state]:not([data-state="idle"]):not([data-state="loading"])',
     );

@@ -9,7 +9,7 @@ import { journeyEvents, journeyIdentities } from './test/journeys.js';
 
 let client: ClickHouseClient;
 let app: FastifyInstance;
-const auth = { authorization: 'Bearer rk_p1_reader' };
+const auth = { authorization: 'Bearer rk_p1_reader_0123456789abcdefghij' };
 const november = 'from=2026-11-01&to=2026-11-30';
 
 beforeAll(async () => {
@@ -19,9 +19,14 @@ beforeAll(async () => {
   const config = loadDashboardsConfig({
     CLICKHOUSE_DATABASE: database,
     WAYMARK_PROJECTS: JSON.stringify([
-      { id: 'p1', writeKey: 'wk_p1_writer', readKeys: ['rk_p1_reader'] },
-      { id: 'p2', writeKey: 'wk_p2_writer', readKeys: ['rk_p2_reader'] },
-      { id: 'p3', writeKey: 'wk_p3_writer', readKeys: ['rk_p3_reader'], disabled: true },
+      { id: 'p1', writeKey: 'wk_p1_writer', readKeys: ['rk_p1_reader_0123456789abcdefghij'] },
+      { id: 'p2', writeKey: 'wk_p2_writer', readKeys: ['rk_p2_reader_0123456789abcdefghij'] },
+      {
+        id: 'p3',
+        writeKey: 'wk_p3_writer',
+        readKeys: ['rk_p3_reader_0123456789abcdefghij'],
+        disabled: true,
+      },
     ]),
     WAYMARK_STAGE_RULES: JSON.stringify({ p2: { transaction: { events: ['order_completed'] } } }),
   });
@@ -56,7 +61,7 @@ describe('read-key auth', () => {
 
   it('answers 403 for a disabled project', async () => {
     const response = await get(`/api/v1/funnel?${november}`, {
-      authorization: 'Bearer rk_p3_reader',
+      authorization: 'Bearer rk_p3_reader_0123456789abcdefghij',
     });
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('WAYMARK_ERR_FORBIDDEN');
@@ -64,7 +69,7 @@ describe('read-key auth', () => {
 
   it("scopes every answer to the key's project", async () => {
     const p2 = await get(`/api/v1/attribution?${november}`, {
-      authorization: 'Bearer rk_p2_reader',
+      authorization: 'Bearer rk_p2_reader_0123456789abcdefghij',
     });
     expect(p2.statusCode).toBe(200);
     expect(p2.json()).toMatchObject({ conversions: 1, revenue: 500 });

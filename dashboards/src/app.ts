@@ -13,6 +13,8 @@ export interface AppDeps {
   /** Where the built dashboard (index.html, app.js, app.css) lives. */
   webRoot?: string;
   logger?: boolean | { level: string };
+  /** Milliseconds since the epoch, for the failed-key windows; injectable for tests. */
+  now?: () => number;
 }
 
 /** dist/web, whether this module runs from src/ (tests) or dist/ (the built service). */
@@ -21,8 +23,18 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.met
 export async function buildApp(config: DashboardsConfig, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false });
 
+  // On every answer: no content sniffing, no Referer leaving the dashboard (its URL carries the
+  // read key in the fragment), and API answers — project data — never kept by a cache.
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
   app.setErrorHandler((err, request, reply) => {
-    if (err instanceof WaymarkHttpError) return reply.code(err.statusCode).send(err.toBody());
+    if (err instanceof WaymarkHttpError) {
+      return reply.code(err.statusCode).headers(err.headers).send(err.toBody());
+    }
     const failure = err as { statusCode?: number; message?: string };
     if (failure.statusCode === 400) {
       return reply
@@ -54,7 +66,7 @@ export async function buildApp(config: DashboardsConfig, deps: AppDeps): Promise
 
   app.get('/health', async () => ({ status: 'ok' }));
   await app.register(openApiRoute);
-  await app.register(apiRoutes, { config, queries: deps.queries });
+  await app.register(apiRoutes, { config, queries: deps.queries, now: deps.now ?? Date.now });
   await app.register(webRoutes, { webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
   return app;
 }

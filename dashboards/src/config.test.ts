@@ -13,7 +13,7 @@ describe('loadDashboardsConfig', () => {
     expect(config.projects).toHaveLength(1);
     expect(config.projects[0]).toMatchObject({
       id: 'demo',
-      readKeys: ['rk_demo_local'],
+      readKeys: ['rk_demo_local_only_never_a_secret'],
       disabled: false,
       rules: DEFAULT_STAGE_RULES,
     });

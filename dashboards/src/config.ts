@@ -27,6 +27,9 @@ const envSchema = z.object({
   DASHBOARDS_HOST: z.string().min(1).default('127.0.0.1'),
   DASHBOARDS_PORT: int(0, 65535, 8789),
   ...clickhouseEnv,
+  // Failed read keys one address may send per window before it gets 429 (guessing stops there).
+  DASHBOARDS_AUTH_FAILURES_PER_IP: int(1, 1_000_000, 20),
+  DASHBOARDS_AUTH_FAILURE_WINDOW_MS: int(1000, 86_400_000, 60_000),
   WAYMARK_STAGE_RULES: json().pipe(z.record(z.string(), stageRulesSchema)).optional(),
   ...logEnv,
 });
@@ -38,6 +41,8 @@ export interface DashboardsConfig {
   readonly host: string;
   readonly port: number;
   readonly clickhouse: ClickHouseServer;
+  /** Failed read keys per address and window before 429. */
+  readonly authFailures: { readonly perIp: number; readonly windowMs: number };
   readonly projects: readonly DashboardProject[];
   readonly logLevel: string;
 }
@@ -63,6 +68,10 @@ export function loadDashboardsConfig(
           host: e.DASHBOARDS_HOST,
           port: e.DASHBOARDS_PORT,
           clickhouse: clickhouseServer(e),
+          authFailures: {
+            perIp: e.DASHBOARDS_AUTH_FAILURES_PER_IP,
+            windowMs: e.DASHBOARDS_AUTH_FAILURE_WINDOW_MS,
+          },
           projects: projects.map((p) => ({ ...p, rules: rules[p.id] ?? DEFAULT_STAGE_RULES })),
           logLevel: e.LOG_LEVEL,
         };

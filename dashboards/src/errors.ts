@@ -24,6 +24,11 @@ export const ERRORS = defineErrors({
     status: 400,
     description: 'A query parameter is missing, unknown or out of range; the message names it.',
   },
+  WAYMARK_ERR_RATE_LIMITED: {
+    status: 429,
+    description:
+      'Too many failed read keys from this address (`DASHBOARDS_AUTH_FAILURES_PER_IP` per window); `Retry-After` says when to try again.',
+  },
   WAYMARK_ERR_NOT_FOUND: {
     status: 404,
     description: 'No such route.',
@@ -44,8 +49,8 @@ export type ErrorBody = Body<ErrorCode>;
 
 export class WaymarkHttpError extends CodedError<ErrorCode> {
   override readonly name = 'WaymarkHttpError';
-  constructor(code: ErrorCode, message: string) {
-    super(ERRORS, code, message);
+  constructor(code: ErrorCode, message: string, headers: Readonly<Record<string, string>> = {}) {
+    super(ERRORS, code, message, { headers });
   }
 
   toBody(): ErrorBody {

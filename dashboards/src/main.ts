@@ -18,9 +18,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
   await app.listen({ host: config.host, port: config.port });
-  const key = config.projects[0]?.readKeys[0];
+  // Never a key in a log line: logs are shipped and kept where read keys must not be.
   app.log.info(
-    `dashboard http://${config.host}:${config.port}/${key ? `#key=${key}` : ''} (database ${config.clickhouse.database})`,
+    `dashboard http://${config.host}:${config.port}/#key=<read key> (database ${config.clickhouse.database})`,
   );
 }
 

@@ -31,7 +31,7 @@ const EVENTS = settings.WAYMARK_CHAOS_EVENTS;
 
 const PROJECT = 'chaos';
 const WRITE_KEY = 'wk_chaos_write_key';
-const READ_KEY = 'rk_chaos_read_key';
+const READ_KEY = 'rk_chaos_read_key_0123456789abcdef';
 const TOPIC = 'chaos.events';
 const DATABASE = 'chaos';
 const projects = JSON.stringify([{ id: PROJECT, writeKeys: [WRITE_KEY], readKeys: [READ_KEY] }]);

@@ -43,6 +43,7 @@ it('loads the good rows and dead-letters a row ClickHouse refuses, with its reas
     database,
     producer,
     deadLetterTopic,
+    deadLetterMaxBytes: 512 * 1024,
     retry: { minMs: 10, maxMs: 50 },
     signal: new AbortController().signal,
     metrics,

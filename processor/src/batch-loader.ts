@@ -6,7 +6,8 @@ import { errorMessage, isRowDataError } from './clickhouse/errors.js';
 import { insertJsonLines } from './clickhouse/insert-lines.js';
 import { insertIsolatingBadRows } from './clickhouse/isolate.js';
 import type { HealthState } from './health.js';
-import { type DeadLetter, toDeadLetterMessage } from './kafka/dead-letters.js';
+import type { DeadLetter } from './kafka/dead-letters.js';
+import { isRefusedAsTooLarge, sendDeadLetters } from './kafka/send-dead-letters.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { type RetryPolicy, retryUntilDone } from './retry.js';
 import type { WorkItem } from './work.js';
@@ -16,6 +17,8 @@ export interface BatchLoaderDeps {
   database: string;
   producer: Producer;
   deadLetterTopic: string;
+  /** Bytes one dead-letter send carries at most; a single larger dead letter becomes a stub. */
+  deadLetterMaxBytes: number;
   retry: RetryPolicy;
   /** Aborted at the shutdown deadline: stop retrying, leave the offsets uncommitted. */
   signal: AbortSignal;
@@ -38,7 +41,8 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
     retryUntilDone(operation, {
       policy: deps.retry,
       signal: deps.signal,
-      isRetryable: (err) => target === 'kafka' || !isRowDataError(err),
+      // A record the broker refuses as too large is refused again: send-dead-letters stubs it.
+      isRetryable: (err) => (target === 'kafka' ? !isRefusedAsTooLarge(err) : !isRowDataError(err)),
       onRetry: (err, attempt, delayMs) => {
         metrics.retries.inc({ target });
         if (target === 'clickhouse') metrics.clickhouseUp.set(0);
@@ -92,6 +96,11 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
   };
 
   return async (items) => {
+    await load(items);
+    health.madeProgress();
+  };
+
+  async function load(items: WorkItem[]): Promise<void> {
     metrics.batchRows.observe(items.length);
     const toLoad = items.filter((i): i is LoadItem => i.kind === 'load');
     const dead: DeadLetter[] = items.filter((i) => i.kind === 'dead');
@@ -101,15 +110,40 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
     const identities = await loadTable(TABLES.identities, events.loaded, (i) => i.identityLine);
     dead.push(...identities.dead);
     if (dead.length > 0) {
-      const now = new Date();
-      await retrying('kafka', async () => {
-        await deps.producer.send({
+      await sendDeadLetters(
+        {
+          producer: deps.producer,
           topic: deps.deadLetterTopic,
-          acks: -1,
-          messages: dead.map((d) => toDeadLetterMessage(d, now)),
-        });
-        if (health.recovered('kafka')) log.info('dead-letter topic writable again');
-      });
+          maxBytes: deps.deadLetterMaxBytes,
+          retrying: (send) =>
+            retrying('kafka', async () => {
+              await send();
+              if (health.recovered('kafka')) log.info('dead-letter topic writable again');
+            }),
+          onStub: ({ source }) => {
+            metrics.deadLetterStubs.inc();
+            log.warn(
+              { partition: source.partition, offset: source.offset, bytes: source.value?.length },
+              'dead letter too large for its topic: sent as a stub',
+            );
+          },
+          onDropped: ({ source, stage, reason }, err) => {
+            metrics.deadLettersDropped.inc({ stage });
+            log.error(
+              {
+                partition: source.partition,
+                offset: source.offset,
+                stage,
+                reason,
+                err: errorMessage(err),
+              },
+              'dead-letter topic refused even the stub: the dead letter is dropped',
+            );
+          },
+        },
+        dead,
+        new Date(),
+      );
       for (const d of dead) metrics.deadLetters.inc({ stage: d.stage });
       const sample = dead.slice(0, 10).map(({ source, stage, reason }) => ({
         partition: source.partition,
@@ -119,5 +153,5 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
       }));
       log.warn({ count: dead.length, sample }, 'messages sent to the dead-letter topic');
     }
-  };
+  }
 }

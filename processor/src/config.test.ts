@@ -50,6 +50,23 @@ describe('loadProcessorConfig', () => {
     ).toBe('dlq');
   });
 
+  it('bounds dead-letter sends and the stall timeout, within checked ranges', () => {
+    const config = loadProcessorConfig({});
+    expect(config.kafka.deadLetterMaxBytes).toBe(512 * 1024);
+    expect(config.stallTimeoutMs).toBe(300_000);
+    const set = loadProcessorConfig({
+      PROCESSOR_DEAD_LETTER_MAX_BYTES: '100000',
+      PROCESSOR_STALL_TIMEOUT_MS: '60000',
+    });
+    expect([set.kafka.deadLetterMaxBytes, set.stallTimeoutMs]).toEqual([100_000, 60_000]);
+    expect(() =>
+      loadProcessorConfig({
+        PROCESSOR_DEAD_LETTER_MAX_BYTES: '10',
+        PROCESSOR_STALL_TIMEOUT_MS: '0',
+      }),
+    ).toThrow(/PROCESSOR_DEAD_LETTER_MAX_BYTES.*PROCESSOR_STALL_TIMEOUT_MS/);
+  });
+
   it('splits the broker list', () => {
     expect(loadProcessorConfig({ KAFKA_BROKERS: 'a:1, b:2' }).kafka.brokers).toEqual([
       'a:1',

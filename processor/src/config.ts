@@ -51,6 +51,13 @@ const envSchema = z.object({
   PROCESSOR_RETRY_MIN_MS: int(10, 60_000, 200),
   PROCESSOR_RETRY_MAX_MS: int(10, 600_000, 5000),
   PROCESSOR_SHUTDOWN_MS: int(100, 600_000, 15_000),
+  // Bytes (before compression) one dead-letter send carries; a single larger dead letter is sent
+  // as a stub. Half of Kafka's default max.message.bytes (1,048,588): a batch fits even when
+  // gzip gains nothing. Lower it for a dead-letter topic with a lower max.message.bytes.
+  PROCESSOR_DEAD_LETTER_MAX_BYTES: int(65_536, 64 * 1024 * 1024, 512 * 1024),
+  // /health answers 503 once loading made no progress for this long while there is lag: an
+  // outage the processor cannot get past by itself is then visible to a supervisor or alert.
+  PROCESSOR_STALL_TIMEOUT_MS: int(10_000, 86_400_000, 300_000),
   // 'false' for a processor writing through Distributed tables whose local tables are
   // migrated per shard (`main.js migrate`, README "A cluster"): it checks nothing at start.
   PROCESSOR_MIGRATE_ON_START: flag(true),
@@ -68,6 +75,8 @@ export interface ProcessorConfig {
     readonly partitions: number;
     readonly groupId: string;
     readonly sessionTimeoutMs: number;
+    /** Bytes one dead-letter send carries at most; a single larger dead letter becomes a stub. */
+    readonly deadLetterMaxBytes: number;
   };
   readonly clickhouse: {
     readonly url: string;
@@ -88,6 +97,8 @@ export interface ProcessorConfig {
   };
   readonly retry: { readonly minMs: number; readonly maxMs: number };
   readonly shutdownMs: number;
+  /** No progress for this long while there is lag: /health answers 503 (stalled). */
+  readonly stallTimeoutMs: number;
   /** Apply pending migrations before consuming (the default). */
   readonly migrateOnStart: boolean;
   readonly http: { readonly host: string; readonly port: number };
@@ -113,6 +124,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
             partitions: e.KAFKA_TOPIC_PARTITIONS,
             groupId: e.KAFKA_CONSUMER_GROUP,
             sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+            deadLetterMaxBytes: e.PROCESSOR_DEAD_LETTER_MAX_BYTES,
           },
           clickhouse: {
             ...clickhouseServer(e),
@@ -128,6 +140,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
           },
           retry: { minMs: e.PROCESSOR_RETRY_MIN_MS, maxMs: e.PROCESSOR_RETRY_MAX_MS },
           shutdownMs: e.PROCESSOR_SHUTDOWN_MS,
+          stallTimeoutMs: e.PROCESSOR_STALL_TIMEOUT_MS,
           migrateOnStart: e.PROCESSOR_MIGRATE_ON_START,
           http: { host: e.PROCESSOR_HOST, port: e.PROCESSOR_PORT },
           logLevel: e.LOG_LEVEL,

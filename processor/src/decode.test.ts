@@ -1,3 +1,4 @@
+import { LIMITS } from '@waymark/contract/limits';
 import { isStorableInstant } from '@waymark/contract/record';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from './decode.js';
@@ -18,6 +19,21 @@ describe('decodeRecord', () => {
     });
     const decoded = decodeRecord(bytes(record));
     expect(decoded.ok).toBe(true);
+  });
+
+  it('holds every id and event name to the wire limit, as the collector does', () => {
+    for (const field of ['anonymousId', 'userId', 'previousId', 'event', 'name'] as const) {
+      const at = (length: number) =>
+        decodeRecord(
+          bytes(
+            collectedEvent({ messageId: 'm', event: { userId: 'u', [field]: 'x'.repeat(length) } }),
+          ),
+        );
+      expect(at(LIMITS.maxIdLength).ok, field).toBe(true);
+      const over = at(LIMITS.maxIdLength + 1);
+      expect(over.ok, field).toBe(false);
+      expect(!over.ok && over.reason, field).toContain(`event.${field}`);
+    }
   });
 
   it('keeps every property, including unknown ones', () => {

@@ -15,6 +15,10 @@ export const ERRORS = defineErrors({
     status: 503,
     message: 'the processor is not consuming (starting, stopping or crashed)',
   },
+  WAYMARK_ERR_STALLED: {
+    status: 503,
+    message: 'loading has made no progress for PROCESSOR_STALL_TIMEOUT_MS while messages wait',
+  },
   WAYMARK_ERR_INTERNAL: { status: 500, message: 'unexpected error' },
 });
 

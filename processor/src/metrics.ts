@@ -9,6 +9,8 @@ export interface ProcessorMetrics {
   insertDuration: Histogram<'table'>;
   retries: Counter<'target'>;
   deadLetters: Counter<'stage'>;
+  deadLetterStubs: Counter;
+  deadLettersDropped: Counter<'stage'>;
   consumerLag: Gauge<'topic' | 'partition'>;
   batchRows: Histogram;
   clickhouseUp: Gauge;
@@ -56,6 +58,17 @@ export function createMetrics(): ProcessorMetrics {
     deadLetters: new Counter({
       name: 'waymark_processor_dead_letters_total',
       help: 'Messages written to the dead-letter topic, by stage (parse, validate, load)',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    deadLetterStubs: new Counter({
+      name: 'waymark_processor_dead_letter_stubs_total',
+      help: 'Dead letters too large for their topic, written as a stub (reason, ids, head)',
+      registers: [registry],
+    }),
+    deadLettersDropped: new Counter({
+      name: 'waymark_processor_dead_letters_dropped_total',
+      help: 'Dead letters whose stub the topic refused as too large too, by stage: not written',
       labelNames: ['stage'],
       registers: [registry],
     }),

@@ -100,6 +100,15 @@ describe('toEventRow', () => {
     });
   });
 
+  it('stores the client clock as receivedAt when it lies outside what every column holds', () => {
+    // Year 1 and 9999 are valid ISO-8601, so the collector accepts them as sentAt; a server
+    // would clamp them, each release its own way.
+    for (const sentAt of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', 'yesterday']) {
+      const row = toEventRow(loadable(collectedEvent({ messageId: 'm', event: { sentAt } })));
+      expect(row.sent_at, sentAt).toBe('2026-11-20 10:00:01.250');
+    }
+  });
+
   it('names page events by their page name', () => {
     const row = toEventRow(
       loadable(

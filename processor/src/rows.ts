@@ -1,6 +1,6 @@
 import { pageOf } from '@waymark/contract/page';
 import type { LoadableRecord } from '@waymark/contract/record';
-import { utcSecondOf } from '@waymark/contract/record';
+import { isStorableInstant, utcSecondOf } from '@waymark/contract/record';
 import type { EventRow, IdentityRow } from '@waymark/contract/schema';
 import { clickHouseDateTime, clickHouseDateTime64 } from '@waymark/kit/clickhouse-time';
 import { memoize } from '@waymark/kit/memo';
@@ -67,8 +67,13 @@ export function toEventRow(record: LoadableRecord): EventRow {
     user_id: event.userId ?? '',
     session_id: context?.waymark?.sessionId ?? '',
     timestamp: toClickHouseDateTime(record.timestamp, receivedAt),
-    // sentAt is unvalidated client text: an unparsable one falls back to receivedAt.
-    sent_at: toClickHouseDateTime(event.sentAt, receivedAt),
+    // sentAt is unvalidated client text: one that is unparsable, or outside what every
+    // timestamp column holds (year 1, year 9999: servers clamp those, each release its own
+    // way), falls back to receivedAt.
+    sent_at: toClickHouseDateTime(
+      event.sentAt && isStorableInstant(event.sentAt) ? event.sentAt : undefined,
+      receivedAt,
+    ),
     received_at: toClickHouseDateTime(receivedAt, receivedAt),
     session_channel: session.channel,
     session_source: session.source,

@@ -79,7 +79,7 @@ export async function startProcessor(
   config: ProcessorConfig,
   log: Logger,
 ): Promise<RunningProcessor> {
-  const health = new HealthState();
+  const health = new HealthState({ stallTimeoutMs: config.stallTimeoutMs });
   const metrics = createMetrics();
   const app = buildApp({ health, metrics });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -138,6 +138,7 @@ export async function startProcessor(
       database: config.clickhouse.database,
       producer,
       deadLetterTopic: config.kafka.deadLetterTopic,
+      deadLetterMaxBytes: config.kafka.deadLetterMaxBytes,
       retry: config.retry,
       signal: shutdown.signal,
       metrics,
@@ -168,6 +169,7 @@ export async function startProcessor(
     topic: config.kafka.eventsTopic,
     assigned: started.assigned,
     metrics,
+    health,
     log,
     intervalMs: LAG_INTERVAL_MS,
   });
@@ -181,6 +183,8 @@ export async function startProcessor(
     });
   });
   health.phase = 'running';
+  // The stall clock starts now, not when the process started (migrations may take an hour).
+  health.madeProgress();
   metrics.clickhouseUp.set(1);
   return { url, stop, crashed };
 }

@@ -1,7 +1,10 @@
 /**
  * Request bodies: JSON sent as `application/json` or as `text/plain` (what `navigator.sendBeacon`
- * sends without a CORS preflight), optionally gzip-encoded (Segment's server libraries). The limit
- * applies to the decoded body, so a gzip bomb stops at 500 KB of output.
+ * sends without a CORS preflight), optionally gzip-encoded (Segment's server libraries). The byte
+ * limit applies to the bytes received and to the decoded body, so neither a gzip bomb (small in,
+ * huge out) nor a stream of empty gzip members (huge in, nothing out) gets past 500 KB; and the
+ * whole body must arrive within the body deadline, so a client trickling a byte at a time cannot
+ * hold a request open.
  */
 import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
@@ -38,6 +41,46 @@ function parseJsonBody(body: Buffer): unknown {
   }
 }
 
+const tooLarge = (what: string) =>
+  new CollectorError(
+    'WAYMARK_ERR_BODY_TOO_LARGE',
+    `${what} body exceeds the ${LIMITS.maxBodyBytes}-byte limit`,
+  );
+
+/**
+ * The body as received, failing past the byte limit, or once `deadlineMs` passed before its end:
+ * then 408, and the connection is closed after the answer (the rest of the body is not read).
+ */
+function guardReceived(payload: NodeJS.ReadableStream, deadlineMs: number): Transform {
+  let received = 0;
+  const guarded = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      if (received > LIMITS.maxBodyBytes) callback(tooLarge('received'));
+      else callback(null, chunk);
+    },
+  });
+  const timer = setTimeout(() => {
+    guarded.destroy(
+      new CollectorError(
+        'WAYMARK_ERR_BODY_TIMEOUT',
+        `the body did not arrive within ${deadlineMs} ms`,
+        { connection: 'close' },
+      ),
+    );
+  }, deadlineMs);
+  const settle = () => clearTimeout(timer);
+  guarded.on('end', settle);
+  guarded.on('close', settle);
+  // Fastify stops listening once it has answered (e.g. 413): a later error must not go unheard.
+  guarded.on('error', () => {});
+  payload.on('error', (err) => guarded.destroy(err));
+  // Once we stop (limit hit, deadline), stop reading what the client still sends.
+  guarded.on('close', () => payload.unpipe(guarded));
+  payload.pipe(guarded);
+  return guarded;
+}
+
 /** A stream that decodes gzip, fails past the byte limit, and reports the encoded length. */
 function gunzipWithLimit(payload: NodeJS.ReadableStream): Transform {
   let decoded = 0;
@@ -45,12 +88,7 @@ function gunzipWithLimit(payload: NodeJS.ReadableStream): Transform {
     transform(chunk: Buffer, _encoding, callback) {
       decoded += chunk.length;
       if (decoded > LIMITS.maxBodyBytes) {
-        callback(
-          new CollectorError(
-            'WAYMARK_ERR_BODY_TOO_LARGE',
-            `decoded body exceeds the ${LIMITS.maxBodyBytes}-byte limit`,
-          ),
-        );
+        callback(tooLarge('decoded'));
         return;
       }
       callback(null, chunk);
@@ -87,7 +125,7 @@ function gunzipWithLimit(payload: NodeJS.ReadableStream): Transform {
  */
 const JSON_MEDIA_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
 
-export function registerBodyParsing(app: FastifyInstance): void {
+export function registerBodyParsing(app: FastifyInstance, bodyTimeoutMs: number): void {
   app.removeAllContentTypeParsers();
   const parse = (
     request: FastifyRequest,
@@ -127,9 +165,15 @@ export function registerBodyParsing(app: FastifyInstance): void {
   );
   // Callback style: an async hook costs a promise on every request.
   app.addHook('preParsing', (request, _reply, payload, done) => {
+    // Fastify reads a body only when one is announced; nothing to guard otherwise.
+    const { 'content-length': length, 'transfer-encoding': chunked } = request.headers;
+    if (length === undefined && chunked === undefined) {
+      done(null, payload);
+      return;
+    }
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
     if (encoding === undefined || encoding === '' || encoding === 'identity') {
-      done(null, payload);
+      done(null, guardReceived(payload, bodyTimeoutMs));
       return;
     }
     if (!GZIP_ENCODINGS.has(encoding)) {
@@ -142,6 +186,6 @@ export function registerBodyParsing(app: FastifyInstance): void {
       return;
     }
     request.waymarkGzipped = true;
-    done(null, gunzipWithLimit(payload));
+    done(null, gunzipWithLimit(guardReceived(payload, bodyTimeoutMs)));
   });
 }

@@ -12,6 +12,16 @@ describe('anonymizeIp', () => {
     ['::1', '0:0:0::'],
     ['fe80::1%eth0', 'fe80:0:0::'],
     ['64:ff9b::192.0.2.33', '64:ff9b:0::'],
+    // 6to4 (2002::/16): the /48 is 2002 and the whole IPv4 address; that IPv4 is masked as /24.
+    ['2002:cb00:7165::1', '2002:cb00:7100::'],
+    ['2002:c633:6417:1:2:3:4:5', '2002:c633:6400::'],
+    // Teredo (2001:0::/32): the client's IPv4 is in the last 32 bits (inverted: 192.0.2.45 is
+    // 3fff:fdd2) and its port in the 16 before, which the /48 zeroes; the /48 keeps 2001:0 and
+    // the first half of the Teredo server's IPv4 (a relay, not the user): less than a /24.
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:0:4136::'],
+    ['2001:0000:cb00:7165:0:fbff:34ff:ffb2', '2001:0:cb00::'],
+    // Not Teredo: only 2001:0000::/32 is.
+    ['2001:1:4136:e378::1', '2001:1:4136::'],
   ])('%s → %s', (ip, expected) => {
     expect(anonymizeIp(ip)).toBe(expected);
   });

@@ -1,4 +1,9 @@
-/** Client IP anonymization: IPv4 keeps its /24, IPv6 its /48 (the rest is zeroed). */
+/**
+ * Client IP anonymization: IPv4 keeps its /24, IPv6 its /48 (the rest is zeroed). Where a /48
+ * holds a whole IPv4 address — 6to4, `2002:AABB:CCDD::/48` is IPv4 AA.BB.CC.DD's — that address
+ * is masked to its /24 as well. Other IPv4-embedding forms keep theirs outside the /48 (Teredo's
+ * client in the last 32 bits, NAT64 `64:ff9b::/96`, IPv4-compatible `::a.b.c.d`).
+ */
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** Anonymizes a valid IP address; '' for anything that is not one. */
@@ -7,7 +12,10 @@ export function anonymizeIp(ip: string): string {
   if (isIPv4(mapped)) return `${mapped.slice(0, mapped.lastIndexOf('.'))}.0`;
   const bare = ip.split('%')[0] ?? '';
   if (!isIPv6(bare)) return '';
-  return `${expandIpv6(bare).slice(0, 3).join(':')}::`;
+  const [first = '0', second = '0', third = '0'] = expandIpv6(bare);
+  // 6to4: the third group is the IPv4 address's last two octets; keep the first of them.
+  const kept = first === '2002' ? (Number.parseInt(third, 16) & 0xff00).toString(16) : third;
+  return `${first}:${second}:${kept}::`;
 }
 
 /** A valid IP address as given (IPv4-mapped IPv6 shown as IPv4), '' for anything else. */

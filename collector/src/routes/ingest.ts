@@ -1,7 +1,7 @@
 /**
  * The Segment HTTP Tracking API: `/v1/batch` and one route per event type. Valid events of a batch
- * are produced; each refused one is reported (index, messageId, path, reason) and written with its
- * raw payload to the invalid-events topic. The reply waits for the broker's acknowledgement.
+ * are produced; each refused one is reported (index, messageId, path, reason) and written, as an
+ * allow-list summary, to the invalid-events topic. The reply waits for the broker's acknowledgement.
  */
 
 import { LIMITS } from '@waymark/contract/limits';
@@ -141,6 +141,15 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
         'retry-after': RETRY_AFTER_OVERLOADED_S,
       });
     }
+    await enforce(ipLimit, request, 'IP address');
+  });
+
+  /**
+   * The in-flight budget counts only work worth doing: a request whose body has arrived and
+   * whose key is valid. Taken before the body was read, it let keyless clients that trickle
+   * their bodies hold every slot (http/connections.ts and the body deadline bound those).
+   */
+  const takeInFlight = (request: FastifyRequest) => {
     if (inFlight >= config.maxInFlight) {
       throw new CollectorError(
         'WAYMARK_ERR_OVERLOADED',
@@ -151,8 +160,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     inFlight++;
     metrics.inFlight.set(inFlight);
     request.waymarkInFlight = true;
-    await enforce(ipLimit, request, 'IP address');
-  });
+  };
   app.addHook('onResponse', (request, _reply, done) => {
     release(request);
     done();
@@ -190,6 +198,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     request.waymarkProject = project;
     request.waymarkWriteKey = writeKey;
     await enforce(keyLimit, request, 'write key');
+    takeInFlight(request);
   });
 
   async function ingest(
@@ -223,7 +232,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       } else {
         rejected.push(prepared.rejection);
         metrics.eventsRejected.inc({ reason: prepared.rejection.code });
-        invalid.push(invalidRecord(project.id, facts.receivedAt, rawEvents[i], prepared.rejection));
+        invalid.push(invalidRecord(facts, rawEvents[i], prepared.rejection));
       }
     }
 

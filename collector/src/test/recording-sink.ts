@@ -58,18 +58,22 @@ export const TEST_PROJECTS = [
   {
     id: 'shop',
     writeKeys: ['wk_shop_test_key'],
-    readKeys: ['rk_shop_secret_key'],
+    readKeys: ['rk_shop_secret_key_0123456789abcdef'],
     allowedOrigins: ['https://shop.example'],
   },
   { id: 'private', writeKey: 'wk_private_test', keepIp: true },
   { id: 'closed', writeKey: 'wk_closed_test', disabled: true },
 ];
 
-/** A config for tests: quiet logs, test projects, overrides on top. */
+/** The bearer token /metrics wants in tests (`testConfig` sets it). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789abcdef';
+
+/** A config for tests: quiet logs, test projects, a metrics token, overrides on top. */
 export function testConfig(env: Record<string, string> = {}): CollectorConfig {
   return loadCollectorConfig({
     LOG_LEVEL: 'silent',
     WAYMARK_PROJECTS: JSON.stringify(TEST_PROJECTS),
+    COLLECTOR_METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...env,
   });
 }

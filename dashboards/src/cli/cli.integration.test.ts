@@ -12,7 +12,7 @@ let client: ClickHouseClient;
 let queries: Queries;
 const config = loadDashboardsConfig({
   WAYMARK_PROJECTS: JSON.stringify([
-    { id: 'p1', writeKey: 'wk_p1_writer', readKeys: ['rk_p1_reader'] },
+    { id: 'p1', writeKey: 'wk_p1_writer', readKeys: ['rk_p1_reader_0123456789abcdefghij'] },
   ]),
 });
 const range = ['--from', '2026-11-01', '--to', '2026-11-30'];

@@ -3,6 +3,7 @@
 import { clickhouseClient } from '../clickhouse.js';
 import { ConfigError, loadDashboardsConfig } from '../config.js';
 import { createQueries } from '../queries/index.js';
+import { runKeysCommand } from './keys.js';
 import { isQueryCommand, runQueryCommand, USAGE, UsageError } from './run.js';
 import { runSeedCommand } from './seed.js';
 
@@ -11,6 +12,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'keys') {
+    process.stdout.write(`${runKeysCommand(args)}\n`);
+    return 0;
   }
   if (command === 'seed') {
     process.stdout.write(`${await runSeedCommand(args, process.env)}\n`);

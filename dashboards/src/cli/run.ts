@@ -26,6 +26,7 @@ commands
   channels      daily/weekly trends per channel    --interval day|week
   retention     weekly cohorts per channel         --weeks N
   seed          send demo journeys through the collector (see waymark seed --help)
+  keys new      a new write key and read key for WAYMARK_PROJECTS (see waymark keys --help)
 
 common options
   --from YYYY-MM-DD --to YYYY-MM-DD   range, inclusive (default: the last 30 days)

@@ -3,12 +3,18 @@
  * schema for the API's query string and the CLI's flags, so both refuse the same inputs with
  * the same field names.
  */
+import { LIMITS } from '@waymark/contract/limits';
 import { CHANNELS } from '@waymark/contract/wire';
 import { clickHouseDateTime } from '@waymark/kit/clickhouse-time';
 import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 3 * 366;
+
+// The days whose whole range the store can hold: a range ends at the start of the day after
+// `to`, which must still be a storable instant (9999-12-31 would end in year 10000).
+const FIRST_DAY = new Date(LIMITS.minStorableMs).toISOString().slice(0, 10);
+const LAST_DAY = new Date(LIMITS.maxStorableMs - DAY_MS).toISOString().slice(0, 10);
 
 const isoDate = z
   .string()
@@ -18,7 +24,8 @@ const isoDate = z
       !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
       new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
     'not a calendar date',
-  );
+  )
+  .refine((d) => d >= FIRST_DAY && d <= LAST_DAY, `a date between ${FIRST_DAY} and ${LAST_DAY}`);
 
 /** A list given as `a,b`, as a repeated parameter / flag, or both: trimmed, blanks dropped. */
 export const commaList = z

@@ -53,6 +53,8 @@ export async function benchCollector(ctx: BenchContext): Promise<BenchRow[]> {
   const bare = await startBare();
   const collector = await startCollector(ctx, `${ctx.runId}_collector`, {
     COLLECTOR_MAX_IN_FLIGHT: '4096',
+    // The load comes from one address, over more connections than one client would open.
+    COLLECTOR_MAX_CONNECTIONS_PER_IP: '0',
   });
   const rows: BenchRow[] = [];
   try {
@@ -169,6 +171,7 @@ async function batch20Variant(
 ): Promise<BenchRow> {
   const collector = await startCollector(ctx, `${ctx.runId}_collector_${label}`, {
     COLLECTOR_MAX_IN_FLIGHT: '4096',
+    COLLECTOR_MAX_CONNECTIONS_PER_IP: '0',
     ...env,
   });
   try {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { WaymarkContext } from '@waymark/contract/wire';
 
 export const WRITE_KEY = 'wk_bench_write_key';
-export const READ_KEY = 'rk_bench_read_key_0001';
+export const READ_KEY = 'rk_bench_read_key_0123456789abcdef';
 export const PROJECT_ID = 'bench';
 
 export const benchProjects = (): string =>

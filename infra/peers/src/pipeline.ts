@@ -4,7 +4,9 @@
  * of the test's own) and the dashboards API on that database, with one project whose write key
  * the library sends and whose read key the test asks with.
  */
+
 import { randomBytes } from 'node:crypto';
+import { generateKey } from '@waymark/contract/projects';
 import {
   eventually,
   freePort,
@@ -38,7 +40,7 @@ export async function startPeerPipeline(opts: {
   const suffix = randomBytes(3).toString('hex');
   const projectId = `peer-${opts.label}`;
   const writeKey = `wk_${opts.label}_${suffix}`;
-  const readKey = `rk_${opts.label}_${suffix}`;
+  const readKey = generateKey('read');
   const projects = JSON.stringify([
     {
       id: projectId,

@@ -17,7 +17,11 @@ import {
   uniqueTopic,
 } from '@waymark/test-harness';
 
-export const PROJECT = { id: 'truth', writeKey: 'wk_truth_writer', readKey: 'rk_truth_reader' };
+export const PROJECT = {
+  id: 'truth',
+  writeKey: 'wk_truth_writer',
+  readKey: 'rk_truth_reader_for_the_ground_truth_set',
+};
 const projects = JSON.stringify([
   { id: PROJECT.id, writeKey: PROJECT.writeKey, readKeys: [PROJECT.readKey] },
 ]);

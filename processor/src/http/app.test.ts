@@ -53,6 +53,43 @@ describe('GET /health', () => {
   });
 });
 
+describe('GET /health when loading stalls', () => {
+  it('turns 503 once no progress was made for the stall timeout while there is lag', async () => {
+    let now = Date.parse('2026-11-20T10:00:00Z');
+    const health = new HealthState({ stallTimeoutMs: 60_000, now: () => now });
+    health.phase = 'running';
+    const { app: server } = app(health);
+    const status = async () => (await server.inject({ method: 'GET', url: '/health' })).statusCode;
+
+    // Idle: no lag, however long nothing is loaded.
+    health.lagMeasured(0);
+    now += 3_600_000;
+    expect(await status()).toBe(200);
+
+    // Lag appears and nothing loads (a dead-letter send retried forever, a ClickHouse outage).
+    health.lagMeasured(0);
+    health.lagMeasured(500);
+    health.retrying('kafka', 'The request included a message larger than the max message size');
+    now += 59_000;
+    expect(await status()).toBe(200);
+    now += 2000;
+    const res = await server.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({
+      statusCode: 503,
+      code: 'WAYMARK_ERR_STALLED',
+      phase: 'running',
+      kafka: 'retrying',
+      lag: 500,
+    });
+    expect(res.json().message).toMatch(/no progress for 61 s.*500 messages/);
+
+    // A flush completes: healthy again.
+    health.madeProgress();
+    expect(await status()).toBe(200);
+  });
+});
+
 describe('GET /metrics', () => {
   it('exposes the loader metrics in Prometheus text', async () => {
     const { app: server, metrics } = app();

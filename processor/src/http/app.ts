@@ -11,8 +11,10 @@ export interface AppDeps {
 /**
  * /health: 200 while the consumer runs — also while ClickHouse (or Kafka, for dead letters) is
  * being retried, because the processor recovers by itself and a restart would not help
- * (`status: "degraded"`, `clickhouse: "retrying"` say so) — and 503
- * WAYMARK_ERR_NOT_READY while starting, stopping or after a crash. /metrics: Prometheus text.
+ * (`status: "degraded"`, `clickhouse: "retrying"` say so) — until loading has made no progress
+ * for the stall timeout while messages wait: then 503 WAYMARK_ERR_STALLED, for a supervisor or
+ * an alert to act on. 503 WAYMARK_ERR_NOT_READY while starting, stopping or after a crash.
+ * /metrics: Prometheus text.
  */
 export function buildApp({ health, metrics }: AppDeps): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -23,6 +25,18 @@ export function buildApp({ health, metrics }: AppDeps): FastifyInstance {
       return reply.code(503).send({
         ...errorBody('WAYMARK_ERR_NOT_READY', `the processor is ${snapshot.phase}`),
         ...snapshot,
+      });
+    }
+    const stalledMs = health.stalledForMs();
+    if (stalledMs > 0) {
+      const lag = health.lastLag;
+      return reply.code(503).send({
+        ...errorBody(
+          'WAYMARK_ERR_STALLED',
+          `no progress for ${Math.round(stalledMs / 1000)} s while ${lag} messages wait`,
+        ),
+        ...snapshot,
+        lag,
       });
     }
     const allUp = snapshot.clickhouse === 'up' && snapshot.kafka === 'up';

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { HealthState } from '../health.js';
 import type { ProcessorMetrics } from '../metrics.js';
 
 export interface LagMonitorDeps {
@@ -9,6 +10,8 @@ export interface LagMonitorDeps {
   /** The partitions this member owns now (each member reports only its own). */
   assigned: () => readonly number[];
   metrics: ProcessorMetrics;
+  /** Told the total, so that /health can tell a stall (lag and no progress) from idleness. */
+  health: HealthState;
   log: Logger;
   intervalMs: number;
 }
@@ -25,13 +28,17 @@ export function startLagMonitor(deps: LagMonitorDeps): () => Promise<void> {
 
   const measure = async () => {
     const partitions = deps.assigned();
-    if (partitions.length === 0) return;
+    if (partitions.length === 0) {
+      deps.health.lagMeasured(0);
+      return;
+    }
     connected ??= admin.connect();
     await connected;
     const [ends, [committed]] = await Promise.all([
       admin.fetchTopicOffsets(deps.topic),
       admin.fetchOffsets({ groupId: deps.groupId, topics: [deps.topic] }),
     ]);
+    let total = 0;
     for (const partition of partitions) {
       const end = ends.find((e) => e.partition === partition);
       if (!end) continue;
@@ -39,11 +46,11 @@ export function startLagMonitor(deps: LagMonitorDeps): () => Promise<void> {
       // Nothing committed yet: the group starts from the beginning of the partition.
       const from = BigInt(offset === '-1' ? end.low : offset);
       const lag = BigInt(end.high) - from;
-      deps.metrics.consumerLag.set(
-        { topic: deps.topic, partition: String(partition) },
-        Number(lag > 0n ? lag : 0n),
-      );
+      const behind = Number(lag > 0n ? lag : 0n);
+      deps.metrics.consumerLag.set({ topic: deps.topic, partition: String(partition) }, behind);
+      total += behind;
     }
+    deps.health.lagMeasured(total);
   };
 
   const timer = setInterval(() => {

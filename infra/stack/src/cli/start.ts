@@ -29,10 +29,15 @@ runCli(async () => {
   const collectorPort = process.env.COLLECTOR_PORT ?? '8787';
   console.log(`kafka       ${endpoints.kafkaBrokers}`);
   console.log(`clickhouse  ${endpoints.clickhouseUrl}`);
-  console.log(`collector   http://127.0.0.1:${collectorPort}/v1/batch  (write key wk_demo_local)`);
+  // The demo project's keys (DEFAULT_PROJECTS in @waymark/contract/projects) are public, so
+  // they may be printed; configured keys never are.
+  const demo = !process.env.WAYMARK_PROJECTS && !process.env.WAYMARK_PROJECTS_FILE;
+  const writeKey = demo ? 'wk_demo_local' : 'one of WAYMARK_PROJECTS';
+  const readKey = demo ? 'rk_demo_local_only_never_a_secret' : '<a read key of WAYMARK_PROJECTS>';
+  console.log(`collector   http://127.0.0.1:${collectorPort}/v1/batch  (write key ${writeKey})`);
   console.log('processor   loading Kafka → ClickHouse database "waymark"');
   console.log(
-    `dashboards  http://127.0.0.1:${process.env.DASHBOARDS_PORT ?? '8789'}/#key=rk_demo_local`,
+    `dashboards  http://127.0.0.1:${process.env.DASHBOARDS_PORT ?? '8789'}/#key=${readKey}`,
   );
   if (!process.argv.includes('--no-seed') && process.env.WAYMARK_SEED !== '0') {
     // Demo journeys go through the real collector, and only into a project with no events yet.

@@ -1,0 +1,122 @@
+/**
+ * An event the collector acknowledges is one the processor stores, at every limit's edge:
+ * generated raw events (infra/e2e/edge-events.ts) go through the collector's whole preparation
+ * to their Kafka bytes, and those bytes through the processor's — record validation, enrichment,
+ * row building, serialization — with every instant of the row inside what the store holds.
+ * Both sides read their numbers from @waymark/contract/limits; this checks that they agree on
+ * them (a 256-vs-255 messageId drift once dead-lettered accepted events).
+ * limits-agree.integration.test.ts sends a sample through real Kafka and ClickHouse.
+ */
+
+import { collectEvent, type RequestFacts } from '@waymark/collector/test/prepare';
+import { LIMITS } from '@waymark/contract/limits';
+import { prepareValue } from '@waymark/processor/test/prepare';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { edgeEvent } from './edge-events.js';
+
+const RECEIVED_AT_MS = Date.parse('2026-11-20T12:00:00.000Z');
+
+const facts = (extra: Partial<RequestFacts> = {}): RequestFacts => ({
+  projectId: 'p'.repeat(LIMITS.maxProjectIdLength),
+  keepIp: false,
+  receivedAtMs: RECEIVED_AT_MS,
+  receivedAt: new Date(RECEIVED_AT_MS).toISOString(),
+  requestIp: '203.0.113.9',
+  bodyBytes: LIMITS.maxBodyBytes,
+  sentAt: undefined,
+  context: undefined,
+  type: undefined,
+  ...extra,
+});
+
+const STORABLE = [LIMITS.minStorableMs, LIMITS.maxStorableMs] as const;
+const storedMs = (text: unknown) => Date.parse(`${String(text).replace(' ', 'T')}Z`);
+
+/** Both sides' verdicts on one raw event, as the collector would parse it from a body. */
+function verdicts(raw: unknown, extra: Partial<RequestFacts> = {}) {
+  const collected = collectEvent(JSON.parse(JSON.stringify(raw)), facts(extra));
+  if (!collected.ok) return { collector: false as const, code: collected.rejection.code };
+  const prepared = prepareValue(Buffer.from(collected.value));
+  return { collector: true as const, prepared, record: JSON.parse(collected.value) };
+}
+
+describe('whatever the collector acknowledges, the processor stores', () => {
+  it('holds for generated events at every limit', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(edgeEvent(RECEIVED_AT_MS), (raw) => {
+        const verdict = verdicts(raw);
+        if (!verdict.collector) return;
+        accepted++;
+        const { prepared, record } = verdict;
+        expect(prepared, JSON.stringify(prepared).slice(0, 500)).toMatchObject({ ok: true });
+        if (!prepared.ok) return;
+        const row = JSON.parse(prepared.eventLine);
+        expect(row.message_id).toBe(record.event.messageId);
+        expect(row.project_id).toBe(record.projectId);
+        for (const column of ['timestamp', 'sent_at', 'received_at']) {
+          const ms = storedMs(row[column]);
+          expect(ms, `${column} ${row[column]}`).toBeGreaterThanOrEqual(STORABLE[0]);
+          expect(ms, `${column} ${row[column]}`).toBeLessThan(STORABLE[1]);
+        }
+        if (prepared.identityLine !== undefined) {
+          const link = JSON.parse(prepared.identityLine);
+          expect(link.user_id).toBe(record.event.userId);
+        }
+      }),
+      { numRuns: 400, seed: 20261120 },
+    );
+    // The generator's edges must not all be refusals: the property would hold vacuously.
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('stores each limit exactly at its edge, and the collector refuses one past it', () => {
+    const base = { type: 'track', event: 'Order Completed', anonymousId: 'anon' };
+    const at = LIMITS.maxIdLength;
+    const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
+      ['messageId', { messageId: 'm'.repeat(at) }, { messageId: 'm'.repeat(at + 1) }],
+      ['anonymousId', { anonymousId: '😀'.repeat(at / 2) }, { anonymousId: 'a'.repeat(at + 1) }],
+      ['userId', { userId: 'u'.repeat(at) }, { userId: 'u'.repeat(at + 1) }],
+      ['event', { event: 'é'.repeat(at) }, { event: 'e'.repeat(at + 1) }],
+      [
+        'string',
+        { properties: { s: 'v'.repeat(LIMITS.maxStringLength) } },
+        { properties: { s: 'v'.repeat(LIMITS.maxStringLength + 1) } },
+      ],
+      [
+        'key',
+        { properties: { ['k'.repeat(LIMITS.maxKeyLength)]: 1 } },
+        { properties: { ['k'.repeat(LIMITS.maxKeyLength + 1)]: 1 } },
+      ],
+      ['depth', { properties: nest(LIMITS.maxDepth - 1) }, { properties: nest(LIMITS.maxDepth) }],
+      [
+        'collection',
+        { properties: { a: Array.from({ length: LIMITS.maxCollectionSize }, () => 0) } },
+        { properties: { a: Array.from({ length: LIMITS.maxCollectionSize + 1 }, () => 0) } },
+      ],
+      [
+        'timestamp (earliest)',
+        { timestamp: new Date(LIMITS.minTimestampMs).toISOString() },
+        { timestamp: new Date(LIMITS.minTimestampMs - 1).toISOString() },
+      ],
+      [
+        'timestamp (latest)',
+        { timestamp: new Date(RECEIVED_AT_MS + LIMITS.maxFutureMs).toISOString() },
+        { timestamp: new Date(RECEIVED_AT_MS + LIMITS.maxFutureMs + 1).toISOString() },
+      ],
+    ];
+    for (const [what, atEdge, past] of cases) {
+      const stored = verdicts({ ...base, ...atEdge });
+      expect(stored.collector, what).toBe(true);
+      expect(stored.collector && stored.prepared.ok, what).toBe(true);
+      expect(verdicts({ ...base, ...past }).collector, `${what} + 1`).toBe(false);
+    }
+  });
+});
+
+function nest(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { leaf: 1 };
+  for (let i = 1; i < levels; i++) value = { d: value };
+  return value;
+}
