@@ -49,6 +49,7 @@ describe('loadProjects', () => {
       id: 'demo',
       writeKeys: ['wk_demo_local'],
       readKeys: ['rk_demo_local_only_never_a_secret'],
+      adminKeys: [],
       allowedOrigins: ['*'],
       keepIp: false,
       disabled: false,

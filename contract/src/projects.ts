@@ -53,6 +53,8 @@ const projectInput = z
     writeKey: key.optional(),
     /** Secret keys for the query side. */
     readKeys: z.array(readKey).default([]),
+    /** Secret keys for the admin API (erasure): never give them to a dashboard. */
+    adminKeys: z.array(readKey).default([]),
     /** Browser origins allowed to send; `*` for any. Requests without Origin are not affected. */
     allowedOrigins: z.array(origin).default([]),
     /** Keep full client IPs instead of anonymizing them (IPv4 /24, IPv6 /48). */
@@ -69,6 +71,11 @@ const projectInput = z
       .min(1)
       .max(24 * 60)
       .default(30),
+    /**
+     * Days events and identity links are kept (ClickHouse TTL, schema/retention.ts); absent: the
+     * processor's WAYMARK_RETENTION_DAYS (730).
+     */
+    retentionDays: z.number().int().min(1).max(36_500).optional(),
   })
   .strict()
   .transform(({ writeKey, writeKeys, ...rest }) => ({
@@ -85,7 +92,7 @@ export const projectsSchema = z
   .superRefine((projects, ctx) => {
     const seen = new Map<string, string>();
     projects.forEach((p, i) => {
-      for (const k of [...p.writeKeys, ...p.readKeys]) {
+      for (const k of [...p.writeKeys, ...p.readKeys, ...p.adminKeys]) {
         const owner = seen.get(k);
         if (owner !== undefined) {
           ctx.addIssue({
@@ -175,6 +182,7 @@ const digest = (key: string) => createHash('sha256').update(key).digest('base64'
 export class ProjectRegistry {
   private readonly byWrite = new Map<string, ProjectConfig>();
   private readonly byRead = new Map<string, ProjectConfig>();
+  private readonly byAdmin = new Map<string, { project: ProjectConfig; index: number }>();
   /** Origins any project allows, for CORS preflights (which carry no key). */
   readonly anyOriginAllowed: boolean;
   readonly allowedOrigins: ReadonlySet<string>;
@@ -184,6 +192,7 @@ export class ProjectRegistry {
     for (const p of projects) {
       for (const k of p.writeKeys) this.byWrite.set(k, p);
       for (const k of p.readKeys) this.byRead.set(digest(k), p);
+      p.adminKeys.forEach((k, index) => this.byAdmin.set(digest(k), { project: p, index }));
       if (!p.disabled) for (const o of p.allowedOrigins) origins.add(o);
     }
     this.anyOriginAllowed = origins.has('*');
@@ -197,6 +206,11 @@ export class ProjectRegistry {
   /** Looked up by digest, so lookup timing says nothing about how much of a secret matched. */
   byReadKey(readKey: string): ProjectConfig | undefined {
     return this.byRead.get(digest(readKey));
+  }
+
+  /** An admin key's project and its position in `adminKeys` (audit trails name it, not the key). */
+  byAdminKey(adminKey: string): { project: ProjectConfig; index: number } | undefined {
+    return this.byAdmin.get(digest(adminKey));
   }
 }
 

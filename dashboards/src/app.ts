@@ -4,12 +4,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DashboardsConfig } from './config.js';
 import { errorBody, WaymarkHttpError } from './errors.js';
 import type { Queries } from './queries/index.js';
+import { adminRoutes, type Eraser } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { openApiRoute } from './routes/openapi.js';
 import { webRoutes } from './routes/web.js';
 
 export interface AppDeps {
   queries: Queries;
+  /** Runs an erasure (the admin API); absent: the admin API answers 404. */
+  erase?: Eraser;
   /** Where the built dashboard (index.html, app.js, app.css) lives. */
   webRoot?: string;
   logger?: boolean | { level: string };
@@ -67,6 +70,7 @@ export async function buildApp(config: DashboardsConfig, deps: AppDeps): Promise
   app.get('/health', async () => ({ status: 'ok' }));
   await app.register(openApiRoute);
   await app.register(apiRoutes, { config, queries: deps.queries, now: deps.now ?? Date.now });
+  if (deps.erase) await app.register(adminRoutes, { config, erase: deps.erase });
   await app.register(webRoutes, { webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
   return app;
 }

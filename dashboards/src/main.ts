@@ -2,6 +2,7 @@
 import { buildApp } from './app.js';
 import { clickhouseClient } from './clickhouse.js';
 import { ConfigError, loadDashboardsConfig } from './config.js';
+import { erase } from './erasure.js';
 import { createQueries } from './queries/index.js';
 
 async function main(): Promise<void> {
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   const client = clickhouseClient(config);
   const app = await buildApp(config, {
     queries: createQueries(client, config.clickhouse.database),
+    erase: (projectId, input, by) =>
+      erase(client, config.clickhouse.database, projectId, input, by),
     logger: { level: config.logLevel },
   });
   const stop = async () => {

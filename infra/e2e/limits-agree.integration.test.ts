@@ -30,7 +30,9 @@ beforeAll(async () => {
   pipeline = await startPipeline({
     topic,
     database,
-    projects: JSON.stringify([{ id: projectId, writeKey }]),
+    // Edge timestamps go back to 2000: kept for a century, not the default two years (which
+    // ClickHouse's TTL would drop at once).
+    projects: JSON.stringify([{ id: projectId, writeKey, retentionDays: 36_500 }]),
   });
 });
 

@@ -49,6 +49,7 @@ it('loads the good rows and dead-letters a row ClickHouse refuses, with its reas
     metrics,
     health: new HealthState(),
     log: pino({ level: 'silent' }),
+    suppressions: () => new Map(),
   });
   const items = ['g1', 'g2', 'bad', 'g3', 'g4'].map((id, i) => item(id, i));
   const bad = items[2];

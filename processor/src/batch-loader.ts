@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { TABLES } from '@waymark/contract/schema';
+import { isSuppressed, TABLES } from '@waymark/contract/schema';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { errorMessage, isRowDataError } from './clickhouse/errors.js';
@@ -25,6 +25,8 @@ export interface BatchLoaderDeps {
   metrics: ProcessorMetrics;
   health: HealthState;
   log: Logger;
+  /** Erased people's ids: their events are dropped, never inserted (suppressions.ts). */
+  suppressions: () => ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 type LoadItem = Extract<WorkItem, { kind: 'load' }>;
@@ -102,7 +104,13 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
 
   async function load(items: WorkItem[]): Promise<void> {
     metrics.batchRows.observe(items.length);
-    const toLoad = items.filter((i): i is LoadItem => i.kind === 'load');
+    const suppressions = deps.suppressions();
+    const toLoad = items.filter((i): i is LoadItem => {
+      if (i.kind !== 'load') return false;
+      if (i.subject === undefined || !isSuppressed(suppressions, i.subject)) return true;
+      metrics.eventsSuppressed.inc();
+      return false;
+    });
     const dead: DeadLetter[] = items.filter((i) => i.kind === 'dead');
     const events = await loadTable(TABLES.events, toLoad, (i) => i.eventLine);
     dead.push(...events.dead);

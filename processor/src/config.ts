@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { loadProjects, ProjectsConfigError } from '@waymark/contract/projects';
+import { DEFAULT_RETENTION_DAYS, type RetentionSpec } from '@waymark/contract/schema';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_TOPIC_PARTITIONS } from '@waymark/contract/topics';
 import {
   ConfigError,
@@ -61,6 +63,8 @@ const envSchema = z.object({
   // 'false' for a processor writing through Distributed tables whose local tables are
   // migrated per shard (`main.js migrate`, README "A cluster"): it checks nothing at start.
   PROCESSOR_MIGRATE_ON_START: flag(true),
+  // Days events and identity links are kept, for projects without their own `retentionDays`.
+  WAYMARK_RETENTION_DAYS: int(1, 36_500, DEFAULT_RETENTION_DAYS),
   PROCESSOR_HOST: z.string().min(1).default('127.0.0.1'),
   // 0 picks a free port (logged at start).
   PROCESSOR_PORT: int(0, 65535, 8788),
@@ -101,6 +105,8 @@ export interface ProcessorConfig {
   readonly stallTimeoutMs: number;
   /** Apply pending migrations before consuming (the default). */
   readonly migrateOnStart: boolean;
+  /** Per-project data retention, applied as table TTL with the migrations. */
+  readonly retention: RetentionSpec;
   readonly http: { readonly host: string; readonly port: number };
   readonly logLevel: string;
 }
@@ -111,7 +117,11 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
     {
       service: 'processor',
       schema: envSchema,
-      build: (e, _read, problem): ProcessorConfig => {
+      // The projects, as the collector reads them: only their retention periods matter here.
+      read: (source) => loadProjects(source),
+      readErrors: [ProjectsConfigError],
+      alsoReads: ['WAYMARK_PROJECTS', 'WAYMARK_PROJECTS_FILE'],
+      build: (e, projects, problem): ProcessorConfig => {
         if (e.PROCESSOR_RETRY_MIN_MS > e.PROCESSOR_RETRY_MAX_MS) {
           problem('PROCESSOR_RETRY_MIN_MS', 'must not exceed PROCESSOR_RETRY_MAX_MS');
         }
@@ -142,6 +152,14 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
           shutdownMs: e.PROCESSOR_SHUTDOWN_MS,
           stallTimeoutMs: e.PROCESSOR_STALL_TIMEOUT_MS,
           migrateOnStart: e.PROCESSOR_MIGRATE_ON_START,
+          retention: {
+            defaultDays: e.WAYMARK_RETENTION_DAYS,
+            projects: Object.fromEntries(
+              projects.flatMap((p) =>
+                p.retentionDays === undefined ? [] : [[p.id, p.retentionDays]],
+              ),
+            ),
+          },
           http: { host: e.PROCESSOR_HOST, port: e.PROCESSOR_PORT },
           logLevel: e.LOG_LEVEL,
         };

@@ -11,6 +11,7 @@ export interface ProcessorMetrics {
   deadLetters: Counter<'stage'>;
   deadLetterStubs: Counter;
   deadLettersDropped: Counter<'stage'>;
+  eventsSuppressed: Counter;
   consumerLag: Gauge<'topic' | 'partition'>;
   batchRows: Histogram;
   clickhouseUp: Gauge;
@@ -70,6 +71,11 @@ export function createMetrics(): ProcessorMetrics {
       name: 'waymark_processor_dead_letters_dropped_total',
       help: 'Dead letters whose stub the topic refused as too large too, by stage: not written',
       labelNames: ['stage'],
+      registers: [registry],
+    }),
+    eventsSuppressed: new Counter({
+      name: 'waymark_processor_events_suppressed_total',
+      help: "Events dropped because they carry an erased person's id",
       registers: [registry],
     }),
     consumerLag: new Gauge({

@@ -25,10 +25,14 @@ const sources = (vals: (Buffer | null)[]): SourceMessage[] =>
 
 describe('prepare batches', () => {
   it('comes back from the packed form exactly as prepared one by one', () => {
-    const request = packValues(7, values);
+    // With the ids asked for (someone was erased), as the inline path always has them.
+    const request = packValues(7, values, true);
     const response = prepareRequest(request);
     expect(response.id).toBe(7);
     expect(unpackPrepared(response)).toEqual(values.map(prepareValue));
+    // Not asked: the ids stay behind.
+    const without = unpackPrepared(prepareRequest(packValues(8, values)));
+    expect(without.every((p) => !p.ok || p.subject === undefined)).toBe(true);
   });
 
   it('marks each kind of message as loadable or dead as prepared inline', () => {
@@ -50,7 +54,7 @@ describe('prepare batches', () => {
 });
 
 describe('createPreparer', () => {
-  const threaded = createPreparer(2, pino({ level: 'silent' }));
+  const threaded = createPreparer(2, pino({ level: 'silent' }), { wantsSubjects: () => true });
   const inline = createPreparer(0, pino({ level: 'silent' }));
   afterAll(async () => {
     await threaded.close();

@@ -33,6 +33,8 @@ export interface PreparerOptions {
   startThread?: () => Worker;
   /** Milliseconds before a dead thread's slot starts another. */
   respawnAfterMs?: number;
+  /** True while the loader needs each event's ids (someone was erased). */
+  wantsSubjects?: () => boolean;
 }
 
 /**
@@ -108,6 +110,7 @@ export function createPreparer(
       const request = packValues(
         id,
         messages.map((m) => m.value),
+        options.wantsSubjects?.() ?? false,
       );
       thread.pending.set(id, { sources: messages, resolve, reject });
       thread.worker.postMessage(request, [request.bytes.buffer, request.ends.buffer]);

@@ -1,5 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { clickHouseErrorCode, MigrationError, migrate } from '@waymark/contract/schema';
+import {
+  applyRetention,
+  clickHouseErrorCode,
+  MigrationError,
+  migrate,
+} from '@waymark/contract/schema';
 import { ensureTopics } from '@waymark/contract/topics';
 import { createKafka } from '@waymark/kit/kafka';
 import { type Consumer, Partitioners, type Producer } from 'kafkajs';
@@ -16,6 +21,7 @@ import { startLagMonitor } from './kafka/lag.js';
 import { createMetrics } from './metrics.js';
 import { createPreparer, type Preparer } from './prepare-pool.js';
 import { retryUntilDone } from './retry.js';
+import { type SuppressionList, startSuppressionList } from './suppressions.js';
 import type { WorkItem } from './work.js';
 
 export interface RunningProcessor {
@@ -69,6 +75,11 @@ async function migrateWhenReachable(
       },
     );
     log.info({ applied, database }, 'schema up to date');
+    const retained = await applyRetention(migrations, database, config.retention, {
+      ...(cluster ? { cluster } : {}),
+    });
+    if (retained.length > 0)
+      log.info({ tables: retained, retention: config.retention }, 'retention applied');
   } finally {
     await migrations.close();
   }
@@ -92,6 +103,7 @@ export async function startProcessor(
   let producer: Producer | undefined;
   let stopLagMonitor: (() => Promise<void>) | undefined;
   let preparer: Preparer | undefined;
+  let suppressions: SuppressionList | undefined;
 
   const stop = async () => {
     health.phase = 'stopping';
@@ -107,6 +119,7 @@ export async function startProcessor(
       await consumer?.disconnect();
       await producer?.disconnect();
     } finally {
+      suppressions?.stop();
       await preparer?.close();
       clearTimeout(deadline);
       await clickhouse.close();
@@ -130,6 +143,7 @@ export async function startProcessor(
   producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 
+  suppressions = await startSuppressionList(clickhouse, config.clickhouse.database, log);
   const coalescer: Coalescer<WorkItem> = new Coalescer({
     maxItems: config.batch.maxRows,
     maxWaitMs: config.batch.maxMs,
@@ -144,10 +158,14 @@ export async function startProcessor(
       metrics,
       health,
       log,
+      suppressions: suppressions.current,
     }),
   });
 
-  preparer = createPreparer(config.batch.prepareThreads, log);
+  const list = suppressions;
+  preparer = createPreparer(config.batch.prepareThreads, log, {
+    wantsSubjects: () => list.current().size > 0,
+  });
   const started = await startConsumer({
     kafka,
     groupId: config.kafka.groupId,

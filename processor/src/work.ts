@@ -9,6 +9,11 @@ export interface SourceMessage {
 
 export type DeadLetterStage = 'parse' | 'validate' | 'load';
 
+/** The ids an event is stored under, checked against erased people before it is inserted. */
+export type { EventSubject } from '@waymark/contract/schema';
+
+import type { EventSubject } from '@waymark/contract/schema';
+
 /** One consumed message and what to do with it. */
 export type WorkItem =
   | {
@@ -21,5 +26,10 @@ export type WorkItem =
       eventLine: string;
       /** The identities row (identify events only), as a JSONEachRow line. */
       identityLine: string | undefined;
+      /**
+       * The event's ids, for the erased-people check; undefined when nobody was erased as the
+       * message was prepared (prepare threads then do not send them back).
+       */
+      subject: EventSubject | undefined;
     }
   | { kind: 'dead'; source: SourceMessage; stage: DeadLetterStage; reason: string };

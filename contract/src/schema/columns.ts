@@ -19,6 +19,10 @@ export const TABLES = {
   journeyDays: 'journey_days',
   /** Entry-touch hash → its channel, campaign and device columns (migrations 3–4; dropped by 5). */
   entryTouches: 'entry_touches',
+  /** Ids erased people may never be stored under again, as hashes (migration 6). */
+  suppressions: 'suppressions',
+  /** The audit trail of erasures: who, when, how many rows — no personal data (migration 6). */
+  erasures: 'erasures',
   migrations: 'schema_migrations',
 } as const;
 
@@ -35,6 +39,7 @@ interface Plain {
   Date: string;
   DateTime: string;
   [UTC_MS]: string;
+  'Array(String)': string[];
 }
 
 /** A table's columns at one schema version: name → ClickHouse type, in table order. */
@@ -173,11 +178,41 @@ export const ENTRY_TOUCHES_V3 = Object.freeze({
   device_type: 'String',
 } as const);
 
+/** suppressions as migration 6 created it. */
+export const SUPPRESSIONS_V6 = Object.freeze({
+  project_id: 'String',
+  /** anonymous | user: which kind of id the hash is of. */
+  id_kind: 'String',
+  /** idHash(project, kind, id) (erasure.ts): the id itself is never stored. */
+  id_hash: 'String',
+  suppressed_at: UTC_MS,
+  erasure_id: 'String',
+} as const);
+
+/** erasures as migration 6 created it. */
+export const ERASURES_V6 = Object.freeze({
+  erasure_id: 'String',
+  project_id: 'String',
+  /** Who asked: the CLI's operator name or the admin API's key label. */
+  requested_by: 'String',
+  requested_at: UTC_MS,
+  finished_at: UTC_MS,
+  /** The person's ids found (anonymous and user), as hashes: never the ids. */
+  id_hashes: 'Array(String)',
+  event_rows: 'UInt64',
+  identity_rows: 'UInt64',
+} as const);
+
 /** Every table's columns in the current schema (the latest migration). */
 export const CURRENT_COLUMNS = Object.freeze({
   [TABLES.events]: EVENTS_V4,
   [TABLES.identities]: IDENTITIES_V4,
+  [TABLES.suppressions]: SUPPRESSIONS_V6,
+  [TABLES.erasures]: ERASURES_V6,
 });
+
+export type SuppressionRow = RowOf<typeof SUPPRESSIONS_V6>;
+export type ErasureRow = RowOf<typeof ERASURES_V6>;
 
 /** One row of the events table, as inserted with JSONEachRow. */
 export type EventRow = RowOf<typeof EVENTS_V4>;

@@ -3,6 +3,7 @@ import {
   type Columns,
   columnsDdl,
   ENTRY_TOUCHES_V3,
+  ERASURES_V6,
   EVENT_COLUMNS,
   EVENTS_V1,
   EVENTS_V4,
@@ -10,6 +11,7 @@ import {
   IDENTITIES_V4,
   JOURNEY_DAYS_V3,
   JOURNEY_DAYS_V4,
+  SUPPRESSIONS_V6,
   TABLES,
 } from './columns.js';
 import { type MigrationContext, migrationContext } from './context.js';
@@ -265,6 +267,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `DROP VIEW IF EXISTS {db}.${TABLES.entryTouches}_mv`,
       `DROP TABLE IF EXISTS {db}.${TABLES.journeyDays}`,
       `DROP TABLE IF EXISTS {db}.${TABLES.entryTouches}`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'erasure',
+    statements: [
+      // The ids of erased people, hashed with their project and kind (erasure.ts): the processor
+      // drops any event carrying one, so a replay of Kafka records cannot bring a person back.
+      // Small (one row per erased id); replays of an erasure collapse in merges.
+      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.suppressions} (
+        ${columnsDdl(SUPPRESSIONS_V6)}
+      ) ENGINE = ReplacingMergeTree()
+      ORDER BY (project_id, id_kind, id_hash)`,
+      // One row per erasure, kept as the audit trail (no TTL): who asked, when, how many rows
+      // went, and the ids as hashes — no personal data.
+      `CREATE TABLE IF NOT EXISTS {db}.${TABLES.erasures} (
+        ${columnsDdl(ERASURES_V6)}
+      ) ENGINE = MergeTree()
+      ORDER BY (project_id, requested_at, erasure_id)`,
     ],
   },
 ];

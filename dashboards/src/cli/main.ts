@@ -3,6 +3,7 @@
 import { clickhouseClient } from '../clickhouse.js';
 import { ConfigError, loadDashboardsConfig } from '../config.js';
 import { createQueries } from '../queries/index.js';
+import { runEraseCommand } from './erase.js';
 import { runKeysCommand } from './keys.js';
 import { isQueryCommand, runQueryCommand, USAGE, UsageError } from './run.js';
 import { runSeedCommand } from './seed.js';
@@ -21,10 +22,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${await runSeedCommand(args, process.env)}\n`);
     return 0;
   }
-  if (!isQueryCommand(command)) throw new UsageError(`unknown command ${command}\n\n${USAGE}`);
+  if (command !== 'erase' && !isQueryCommand(command)) {
+    throw new UsageError(`unknown command ${command}\n\n${USAGE}`);
+  }
   const config = loadDashboardsConfig();
   const client = clickhouseClient(config);
   try {
+    if (command === 'erase') {
+      process.stdout.write(`${await runEraseCommand(args, { config, client })}\n`);
+      return 0;
+    }
     const out = await runQueryCommand(command, args, {
       config,
       queries: createQueries(client, config.clickhouse.database),

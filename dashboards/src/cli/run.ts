@@ -27,6 +27,7 @@ commands
   retention     weekly cohorts per channel         --weeks N
   seed          send demo journeys through the collector (see waymark seed --help)
   keys new      a new write key and read key for WAYMARK_PROJECTS (see waymark keys --help)
+  erase         delete a person's data: --user-id ID | --anonymous-id ID (see waymark erase --help)
 
 common options
   --from YYYY-MM-DD --to YYYY-MM-DD   range, inclusive (default: the last 30 days)

@@ -64,6 +64,8 @@ export interface Pipeline {
   collector: ServiceProcess;
   processor: ServiceProcess;
   collectorUrl: string;
+  /** The processor's health and metrics endpoints. */
+  processorUrl: string;
   stop: () => Promise<void>;
 }
 
@@ -87,12 +89,15 @@ export async function startPipeline(opts: {
     KAFKA_TOPIC_PARTITIONS: '2',
     WAYMARK_PROJECTS: opts.projects,
   });
+  const processorPort = await freePort();
   const processor = startService('processor', {
     ...common,
     KAFKA_CONSUMER_GROUP: `${opts.topic}-loader`,
     CLICKHOUSE_URL,
     CLICKHOUSE_DATABASE: opts.database,
-    PROCESSOR_PORT: String(await freePort()),
+    PROCESSOR_PORT: String(processorPort),
+    // Its projects' retention periods.
+    WAYMARK_PROJECTS: opts.projects,
   });
   const stop = async () => {
     await Promise.all([collector.stop(), processor.stop()]);
@@ -105,5 +110,11 @@ export async function startPipeline(opts: {
     await stop();
     throw err;
   }
-  return { collector, processor, collectorUrl, stop };
+  return {
+    collector,
+    processor,
+    collectorUrl,
+    processorUrl: `http://127.0.0.1:${processorPort}`,
+    stop,
+  };
 }

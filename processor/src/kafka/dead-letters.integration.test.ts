@@ -82,6 +82,7 @@ function loader(topic: string, signal: AbortSignal) {
     metrics,
     health: new HealthState(),
     log: pino({ level: 'silent' }),
+    suppressions: () => new Map(),
   });
   return { load, metrics };
 }
