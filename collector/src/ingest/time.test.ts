@@ -11,6 +11,22 @@ describe('correctTimestamp', () => {
     ).toEqual({ ok: true, timestamp: '2026-11-20T11:55:00.000Z' });
   });
 
+  it('trusts a clock within the tolerance: latency is no skew, and a replay stores the same times', () => {
+    const at = '2026-11-20T11:59:00.123Z';
+    for (const sentAt of [
+      '2026-11-20T11:59:59.700Z',
+      '2026-11-20T12:00:09.000Z',
+      '2026-11-20T11:59:50.000Z',
+    ]) {
+      expect(correctTimestamp(received, at, sentAt)).toEqual({ ok: true, timestamp: at });
+    }
+    // Just beyond it: the whole difference is corrected.
+    expect(correctTimestamp(received, at, '2026-11-20T12:00:10.001Z')).toEqual({
+      ok: true,
+      timestamp: '2026-11-20T11:58:50.122Z',
+    });
+  });
+
   it('keeps the timestamp when there is no sentAt, and uses receivedAt when there is none', () => {
     expect(correctTimestamp(received, '2026-11-20T11:00:00+01:00', undefined)).toEqual({
       ok: true,
