@@ -192,7 +192,9 @@ export class ProjectRegistry {
     for (const p of projects) {
       for (const k of p.writeKeys) this.byWrite.set(k, p);
       for (const k of p.readKeys) this.byRead.set(digest(k), p);
-      p.adminKeys.forEach((k, index) => this.byAdmin.set(digest(k), { project: p, index }));
+      for (const [index, k] of p.adminKeys.entries()) {
+        this.byAdmin.set(digest(k), { project: p, index });
+      }
       if (!p.disabled) for (const o of p.allowedOrigins) origins.add(o);
     }
     this.anyOriginAllowed = origins.has('*');

@@ -178,7 +178,10 @@ export async function loadSuppressions(
   const byProject = new Map<string, Set<string>>();
   for (const row of await result.json<{ project_id: string; id_hash: string }>()) {
     let set = byProject.get(row.project_id);
-    if (!set) byProject.set(row.project_id, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      byProject.set(row.project_id, set);
+    }
     set.add(row.id_hash);
   }
   return byProject;
