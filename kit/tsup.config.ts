@@ -11,6 +11,7 @@ export default defineConfig({
     'src/clickhouse-time.ts',
     'src/worker-thread.ts',
     'src/memo.ts',
+    'src/random.ts',
   ],
   format: ['esm'],
   target: 'node20',

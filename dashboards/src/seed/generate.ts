@@ -10,8 +10,8 @@
  */
 import { classifyChannel } from '@waymark/contract/channel';
 import { CHANNELS, type Channel, type WireEvent, type WireTouch } from '@waymark/contract/wire';
+import { Random } from '@waymark/kit/random';
 import { z } from 'zod';
-import { Random } from './random.js';
 import { type GroundTruth, groundTruth, type PersonJourney } from './truth.js';
 
 export const seedOptionsSchema = z.object({

@@ -13,9 +13,10 @@
  * - anonymous Node-only devices without any touch.
  * Every event is whole seconds + 100 ms, between 07:00 and 21:00 UTC, in the range's inner days.
  */
+
+import { Random } from '@waymark/kit/random';
 import { LANDINGS, LANDINGS_BY_CHANNEL, type Landing } from './landings.js';
 import type { Channel, JourneyPerson, JourneySet } from './model.js';
-import { Random } from './random.js';
 import { Device, type Messages, plainSessions } from './recorder.js';
 
 export const TRUTH_RANGE = { from: '2026-10-15', to: '2026-11-30' } as const;

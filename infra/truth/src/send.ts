@@ -3,8 +3,8 @@
  * batched by the library, against the collector's Segment-compatible `/v1/batch`.
  */
 import { Analytics } from '@segment/analytics-node';
+import { Random } from '@waymark/kit/random';
 import type { SegmentCall } from './model.js';
-import { Random } from './random.js';
 
 export interface SendOrder {
   calls: SegmentCall[];
