@@ -1,6 +1,7 @@
 /** `/api/v1/openapi.json`: the API described from the same zod schemas that validate it. */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { erasureInput } from '../erasure.js';
 import { ERRORS } from '../errors.js';
 import { QUESTIONS } from '../queries/index.js';
 
@@ -53,7 +54,14 @@ export function openApiDocument() {
           .join(' '),
     },
     components: {
-      securitySchemes: { readKey: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        readKey: { type: 'http', scheme: 'bearer' },
+        adminKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "One of the project's adminKeys.",
+        },
+      },
       responses: {
         Error: {
           description: 'An error: `{ statusCode, error, code, message }`.',
@@ -82,6 +90,31 @@ export function openApiDocument() {
           summary: "The read key's project and its stage rules.",
           security: [{ readKey: [] }],
           responses: { 200: { description: 'Project id and stage rules.' }, 401: errorResponse },
+        },
+      },
+      '/api/v1/admin/erase': {
+        post: {
+          operationId: 'erase',
+          summary:
+            'Erase a person (GDPR/CCPA): their rows, through the identity map, from every table and answer; their ids suppressed against replays; an audit entry kept without personal data.',
+          security: [{ adminKey: [] }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: z.toJSONSchema(erasureInput, { io: 'input', unrepresentable: 'any' }),
+              },
+            },
+          },
+          responses: {
+            200: {
+              description:
+                'The report: erasureId, projectId, anonymousIds and userIds found, eventRows and identityRows deleted.',
+            },
+            400: errorResponse,
+            401: errorResponse,
+            503: errorResponse,
+          },
         },
       },
       '/health': { get: { operationId: 'health', responses: { 200: { description: 'Alive.' } } } },
