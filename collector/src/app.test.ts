@@ -156,7 +156,10 @@ describe('the Segment surface as real libraries use it', () => {
     expect(sink.events.at(-1)?.record.event.type).toBe('alias');
     const batch = await post('/v1/b', { batch: [track()] });
     expect(batch.statusCode).toBe(200);
-    expect(sink.events).toHaveLength(7);
+    // analytics-java's default path.
+    const imported = await post('/v1/import', { batch: [track()] });
+    expect(imported.statusCode).toBe(200);
+    expect(sink.events).toHaveLength(8);
   });
 
   it('reads null as absent in the event and the known context objects, keeping nulls in properties', async () => {

@@ -270,8 +270,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   }
 
   // analytics.js (analytics-next) posts to the one-letter paths; server libraries to the long
-  // ones; RudderStack's browser SDK with `useBeacon` to its beacon path.
-  for (const path of ['/v1/batch', '/v1/b', BEACON_PATH]) {
+  // ones (analytics-java and the older mobile libraries batch to `/v1/import`, Segment's first
+  // name for `/v1/batch`); RudderStack's browser SDK with `useBeacon` to its beacon path.
+  for (const path of ['/v1/batch', '/v1/b', '/v1/import', BEACON_PATH]) {
     app.post(path, (request, reply) => ingest(request, reply, undefined));
   }
   for (const type of EVENT_TYPES) {
