@@ -1,11 +1,5 @@
-import { queryParams } from '@waymark/contract/channel';
-import type {
-  EventType,
-  JsonObject,
-  WireCampaign,
-  WireContext,
-  WireEvent,
-} from '@waymark/contract/wire';
+import { queryParams, utmCampaign } from '@waymark/contract/channel';
+import type { EventType, JsonObject, WireContext, WireEvent } from '@waymark/contract/wire';
 import { DEFAULTS, type WaymarkConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Environment } from './environment.js';
@@ -32,15 +26,6 @@ export interface Adapters {
   /** The page the client runs in; absent in Node. */
   env?: Environment;
 }
-
-/** Segment's utm_* → context.campaign names. */
-const CAMPAIGN_FIELDS = {
-  source: 'source',
-  medium: 'medium',
-  name: 'campaign',
-  term: 'term',
-  content: 'content',
-} as const;
 
 /**
  * The portable core: builds Segment events, stamps session and first touch, queues and sends
@@ -71,11 +56,6 @@ export function createClient(
   let pageUrl: string | undefined;
   let pageReferrer = env?.landing.referrer ?? '';
 
-  const isBlocked = () =>
-    persistent.get(KEYS.optOut) === '1' ||
-    Boolean(settings.honorGpc && env?.gpc) ||
-    Boolean(settings.honorDnt && env?.dnt);
-
   const anonymousId = () => {
     const id = store.get(KEYS.anonymousId) ?? uuid();
     store.set(KEYS.anonymousId, id);
@@ -95,16 +75,10 @@ export function createClient(
       landing ?? { url: current.url ?? '', referrer: '' },
     );
     landing = undefined;
-    const params = queryParams(session.touch.url);
-    const campaign: WireCampaign = {};
-    for (const [field, utm] of Object.entries(CAMPAIGN_FIELDS)) {
-      const value = params[`utm_${utm}`];
-      if (value) campaign[field as keyof WireCampaign] = value;
-    }
     const droppedEvents = queue.takeDropped();
     return {
       page: current,
-      campaign,
+      campaign: utmCampaign(queryParams(session.touch.url)),
       userAgent: env.userAgent,
       locale: env.locale,
       waymark: {
@@ -119,7 +93,12 @@ export function createClient(
   }
 
   function send(type: EventType, fields: Partial<WireEvent>, options: EventOptions = {}): void {
-    if (isBlocked()) return;
+    if (
+      persistent.get(KEYS.optOut) === '1' ||
+      (settings.honorGpc && env?.gpc) ||
+      (settings.honorDnt && env?.dnt)
+    )
+      return;
     const now = options.timestamp?.getTime() ?? Date.now();
     queue.push({
       type,
@@ -178,11 +157,12 @@ export function createClient(
     optIn(): void {
       persistent.remove(KEYS.optOut);
     },
-    flush: (): Promise<void> => dispatcher.flush(),
+    // The dispatcher's closures, handed out as they are (they use no `this`).
+    flush: dispatcher.flush,
     /** The page is going away: beacon what waits. */
-    flushBeacon: (): void => dispatcher.beacon(),
+    flushBeacon: dispatcher.beacon,
     /** Stops sending on timers; what waits stays queued. */
-    stop: (): void => dispatcher.stop(),
+    stop: dispatcher.stop,
     /** How many events wait to be sent. */
     pending: (): number => queue.read().length,
   };

@@ -96,7 +96,7 @@ export function createDispatcher(queue: Queue, transport: Transport, options: Di
   return {
     flush,
     /** Stops the timers (Node shutdown); events stay queued. */
-    stop(): void {
+    stop: (): void => {
       clearTimeout(timer);
       timer = undefined;
       backingOff = true;
@@ -108,7 +108,7 @@ export function createDispatcher(queue: Queue, transport: Transport, options: Di
       else if (!timer) schedule(options.flushIntervalMs);
     },
     /** The page is going away: hand what waits to sendBeacon, which outlives the page. */
-    beacon(): void {
+    beacon: (): void => {
       if (!transport.beacon) return;
       for (let batch = nextBatch(); batch.length; batch = nextBatch()) {
         if (!transport.beacon(url, body(batch))) return;
