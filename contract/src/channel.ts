@@ -30,25 +30,33 @@ export function classifyChannel({ url, referrer = '', campaign = {} }: ChannelIn
   const params = queryParams(url);
   // A URL tagged with a UTM source or medium has its UTMs only; otherwise the given campaign
   // counts, its name, term and content replaced by the URL's where it has them.
-  const utm: WireCampaign = {
+  const {
+    source: utmSource = '',
+    medium: utmMedium = '',
+    name = '',
+    term = '',
+    content = '',
+  }: WireCampaign = {
     ...(params.utm_source || params.utm_medium ? {} : campaign),
     ...utmCampaign(params),
   };
   const click = CLICK_IDS.find(([param]) => params[param]);
   const referrerHost = hostOf(referrer);
 
-  let source = (utm.source ?? '').toLowerCase();
-  let medium = (utm.medium ?? '').toLowerCase();
-  if (!(utm.source || utm.medium)) {
+  let source = utmSource.toLowerCase();
+  let medium = utmMedium.toLowerCase();
+  if (!(source || medium)) {
     if (click) [, source, medium] = click;
     else if (referrerHost && !isInternalReferrer(url, referrer)) {
       const host = referrerHost.replace(/^www\./, '');
       const kind = sourceKind(host);
       source = kind === 'search' ? siteName(host) : host;
       medium = isMailHost(host) ? 'email' : kind === 'search' ? 'organic' : 'referral';
-    } else [source, medium] = ['(direct)', '(none)'];
+    } else {
+      source = '(direct)';
+      medium = '(none)';
+    }
   }
-  const name = utm.name ?? '';
   let channel = channelOf(source, medium, name.toLowerCase());
   // A click id is a floor: only UTMs saying paid or display outrank it.
   if (click && channel !== 'paid' && channel !== 'display') channel = click[3];
@@ -57,8 +65,8 @@ export function classifyChannel({ url, referrer = '', campaign = {} }: ChannelIn
     source,
     medium,
     campaign: name,
-    term: utm.term ?? '',
-    content: utm.content ?? '',
+    term,
+    content,
     clickIdType: click ? click[0] : '',
     referrerHost,
   };
