@@ -45,11 +45,9 @@ export function createClient(
     maxBytes: settings.maxQueueBytes,
   });
   const dispatcher = createDispatcher(queue, transport, {
+    ...settings,
     url: `${settings.host.replace(/\/+$/, '')}/v1/batch`,
     writeKey: String(settings.writeKey),
-    flushAt: settings.flushAt,
-    flushIntervalMs: settings.flushInterval,
-    maxRetryDelayMs: settings.maxRetryDelay,
   });
   /** The page load's landing, until the first event has used it to find its session. */
   let landing: Landing | undefined = env?.landing;
@@ -145,9 +143,9 @@ export function createClient(
     },
     /** Logout: forget the user, start a new anonymous id and a new session. */
     reset(): void {
-      store.remove(KEYS.userId);
-      store.remove(KEYS.anonymousId);
-      store.remove(KEYS.session);
+      store.set(KEYS.userId);
+      store.set(KEYS.anonymousId);
+      store.set(KEYS.session);
     },
     /** Stop sending and forget what waits; persisted, also in cookieless mode. */
     optOut(): void {
@@ -155,7 +153,7 @@ export function createClient(
       queue.clear();
     },
     optIn(): void {
-      persistent.remove(KEYS.optOut);
+      persistent.set(KEYS.optOut);
     },
     // The dispatcher's closures, handed out as they are (they use no `this`).
     flush: dispatcher.flush,
