@@ -7,10 +7,10 @@
 import { CLICK_IDS } from './channel/click-ids.js';
 import { channelOf } from './channel/rules.js';
 import { isMailHost, siteName, sourceKind } from './channel/sources.js';
-import { hostOf, isInternalReferrer, queryParams } from './channel/url.js';
+import { hostOf, isInternalReferrer, queryParams, utmCampaign } from './channel/url.js';
 import type { ChannelTouch, WireCampaign } from './wire.js';
 
-export { isInternalReferrer, queryParams } from './channel/url.js';
+export { isInternalReferrer, queryParams, utmCampaign } from './channel/url.js';
 
 export interface ChannelInput {
   /** The landing page URL, with its query string. */
@@ -28,38 +28,35 @@ export interface ChannelInput {
  */
 export function classifyChannel({ url, referrer = '', campaign = {} }: ChannelInput): ChannelTouch {
   const params = queryParams(url);
-  const urlTagged = Boolean(params.utm_source || params.utm_medium);
-  const utm: WireCampaign = urlTagged
-    ? {
-        source: params.utm_source,
-        medium: params.utm_medium,
-        name: params.utm_campaign,
-        term: params.utm_term,
-        content: params.utm_content,
-      }
-    : {
-        ...campaign,
-        name: params.utm_campaign || campaign.name,
-        term: params.utm_term || campaign.term,
-        content: params.utm_content || campaign.content,
-      };
-  const tagged = Boolean(utm.source || utm.medium);
+  // A URL tagged with a UTM source or medium has its UTMs only; otherwise the given campaign
+  // counts, its name, term and content replaced by the URL's where it has them.
+  const {
+    source: utmSource = '',
+    medium: utmMedium = '',
+    name = '',
+    term = '',
+    content = '',
+  }: WireCampaign = {
+    ...(params.utm_source || params.utm_medium ? {} : campaign),
+    ...utmCampaign(params),
+  };
   const click = CLICK_IDS.find(([param]) => params[param]);
   const referrerHost = hostOf(referrer);
-  const external = referrerHost !== '' && !isInternalReferrer(url, referrer);
 
-  let source = (utm.source ?? '').toLowerCase();
-  let medium = (utm.medium ?? '').toLowerCase();
-  if (!tagged) {
+  let source = utmSource.toLowerCase();
+  let medium = utmMedium.toLowerCase();
+  if (!(source || medium)) {
     if (click) [, source, medium] = click;
-    else if (external) {
+    else if (referrerHost && !isInternalReferrer(url, referrer)) {
       const host = referrerHost.replace(/^www\./, '');
       const kind = sourceKind(host);
       source = kind === 'search' ? siteName(host) : host;
       medium = isMailHost(host) ? 'email' : kind === 'search' ? 'organic' : 'referral';
-    } else [source, medium] = ['(direct)', '(none)'];
+    } else {
+      source = '(direct)';
+      medium = '(none)';
+    }
   }
-  const name = utm.name ?? '';
   let channel = channelOf(source, medium, name.toLowerCase());
   // A click id is a floor: only UTMs saying paid or display outrank it.
   if (click && channel !== 'paid' && channel !== 'display') channel = click[3];
@@ -68,8 +65,8 @@ export function classifyChannel({ url, referrer = '', campaign = {} }: ChannelIn
     source,
     medium,
     campaign: name,
-    term: utm.term ?? '',
-    content: utm.content ?? '',
+    term,
+    content,
     clickIdType: click ? click[0] : '',
     referrerHost,
   };

@@ -32,6 +32,6 @@ export function init(config: WaymarkConfig): WaymarkClient {
     // Also sends what a previous page load left in the persistent queue.
     void client.flush();
   }, 0);
-  watchLifecycle(client.flushBeacon, () => void client.flush());
+  watchLifecycle(client.flushBeacon, client.flush);
   return client;
 }

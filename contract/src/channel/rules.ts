@@ -3,7 +3,8 @@ import { sourceKind } from './sources.js';
 
 const PAID_MEDIUM = /^(.*cp.*|ppc|retargeting|paid.*)$/;
 const DISPLAY_MEDIUM = /^(display|banner|expandable|interstitial|cpm)$/;
-const SOCIAL_MEDIUM = /^(social|social[- ]network|social[- ]media|sm)$/;
+/** Organic Social's media and Organic Video's (any medium with `video` in it): both are social. */
+const SOCIAL_MEDIUM = /^(social([- ](network|media))?|sm)$|video/;
 const SHOP_CAMPAIGN = /(([^a-df-z]|^)shop|shopping)/;
 const EMAIL = /^e[-_ ]?mail$/;
 
@@ -16,9 +17,8 @@ const EMAIL = /^e[-_ ]?mail$/;
  * Inputs are lower-case.
  */
 export function channelOf(source: string, medium: string, campaign: string): Channel {
-  if (source === '(direct)' && (medium === '(none)' || medium === '(not set)' || !medium)) {
-    return 'direct';
-  }
+  // (direct) with medium (none), (not set) or none.
+  if (source === '(direct)' && /^(\(none\)|\(not set\))?$/.test(medium)) return 'direct';
   const kind = sourceKind(source);
   const paidMedium = PAID_MEDIUM.test(medium);
   const shopping = kind === 'shopping' || SHOP_CAMPAIGN.test(campaign);
@@ -27,8 +27,7 @@ export function channelOf(source: string, medium: string, campaign: string): Cha
   if (DISPLAY_MEDIUM.test(medium)) return 'display';
   if (paidMedium) return 'paid';
   if (shopping) return 'referral';
-  if (kind === 'social' || SOCIAL_MEDIUM.test(medium)) return 'social';
-  if (kind === 'video' || medium.includes('video')) return 'social';
+  if (kind === 'social' || kind === 'video' || SOCIAL_MEDIUM.test(medium)) return 'social';
   if (kind === 'search' || medium === 'organic') return 'organic';
   if (/^(referral|app|link)$/.test(medium)) return 'referral';
   if (EMAIL.test(source) || EMAIL.test(medium)) return 'email';

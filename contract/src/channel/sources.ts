@@ -19,8 +19,8 @@ const KNOWN: Record<SourceKind, string> = {
 };
 
 const KIND_OF: Record<string, SourceKind> = Object.create(null);
-for (const kind of Object.keys(KNOWN) as SourceKind[]) {
-  for (const name of KNOWN[kind].split(' ')) KIND_OF[name] = kind;
+for (const [kind, names] of Object.entries(KNOWN) as [SourceKind, string][]) {
+  for (const name of names.split(' ')) KIND_OF[name] = kind;
 }
 
 /** The site name of a source: `google` for `www.google.co.uk`, the source itself without dots. */
@@ -30,8 +30,7 @@ export function siteName(source: string): string {
 }
 
 /** Web mail and mail apps as referrers: mail.google.com, outlook.live.com, the Gmail app. */
-export const isMailHost = (host: string): boolean =>
-  /(^|\.)(web)?mail\.|(^|\.)(outlook|gm)\./.test(host);
+export const isMailHost = (host: string): boolean => /(^|\.)((web)?mail|outlook|gm)\./.test(host);
 
 /**
  * What kind of site a (lower-case) source or host is, if it is a known one. A mail host of a

@@ -39,9 +39,8 @@ function start(config: WaymarkConfig): void {
 }
 
 const fromTag: Record<string, unknown> = {};
-for (const [key, value] of Object.entries(script?.dataset ?? {})) {
-  if (value !== undefined) fromTag[key] = coerce(value);
-}
+// A DOMStringMap's values are strings, never undefined.
+for (const [key, value] of Object.entries(script?.dataset ?? {})) fromTag[key] = coerce(value!);
 if (script?.src) fromTag.host ??= new URL(script.src).origin;
 const queuedInit = stub.find(([method]) => method === 'init')?.[1] as WaymarkConfig | undefined;
 // A second copy of the script on the page finds a started client and leaves it alone.

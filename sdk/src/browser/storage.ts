@@ -1,19 +1,16 @@
 import { KEYS, memoryStore, type Store } from '../core/store.js';
 
-const YEAR_SECONDS = 31_536_000;
-
 function cookieStore(domain?: string): Store {
-  const write = (key: string, value: string, maxAge: number) => {
-    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing in Safari and Firefox.
-    document.cookie = `${key}=${encodeURIComponent(value)};path=/;max-age=${maxAge};SameSite=Lax${domain ? `;domain=${domain}` : ''}`;
-  };
   return {
     get: (key) => {
       const match = document.cookie.match(new RegExp(`(?:^|; )${key}=([^;]*)`));
       return match ? decodeURIComponent(match[1]!) : null;
     },
-    set: (key, value) => write(key, value, YEAR_SECONDS),
-    remove: (key) => write(key, '', 0),
+    // A year, in seconds; a removal is an empty cookie that expires now.
+    set: (key, value) => {
+      // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing in Safari and Firefox.
+      document.cookie = `${key}=${encodeURIComponent(value ?? '')};path=/;max-age=${value === undefined ? 0 : 31_536_000};SameSite=Lax${domain ? `;domain=${domain}` : ''}`;
+    },
   };
 }
 
@@ -25,16 +22,14 @@ function localStore(): Store | undefined {
       get: (key) => storage.getItem(key),
       set: (key, value) => {
         try {
-          storage.setItem(key, value);
+          if (value === undefined) storage.removeItem(key);
+          else storage.setItem(key, value);
         } catch {
           // Quota exceeded: the queue's byte bound normally prevents it; keep running.
         }
       },
-      remove: (key) => storage.removeItem(key),
     };
-  } catch {
-    return undefined;
-  }
+  } catch {}
 }
 
 /**
@@ -43,13 +38,11 @@ function localStore(): Store | undefined {
  */
 export function browserStore(cookieDomain?: string): Store {
   const local = localStore();
-  const cookies = cookieStore(cookieDomain);
-  const queueStore = local ?? memoryStore();
-  const route = (key: string) =>
-    key === KEYS.queue ? queueStore : cookieDomain || !local ? cookies : local;
+  const ids = cookieDomain || !local ? cookieStore(cookieDomain) : local;
+  const queue = local ?? memoryStore();
+  const route = (key: string) => (key === KEYS.queue ? queue : ids);
   return {
     get: (key) => route(key).get(key),
     set: (key, value) => route(key).set(key, value),
-    remove: (key) => route(key).remove(key),
   };
 }

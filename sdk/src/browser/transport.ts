@@ -15,7 +15,6 @@ export const browserTransport: Transport = {
     });
     return { status: response.status, retryAfter: response.headers.get('retry-after') };
   },
-  beacon: (url, body) =>
-    typeof navigator.sendBeacon === 'function' &&
-    navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })),
+  // Optional call: undefined (a refusal) where the browser has no sendBeacon.
+  beacon: (url, body) => navigator.sendBeacon?.(url, new Blob([body], { type: 'text/plain' })),
 };

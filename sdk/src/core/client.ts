@@ -1,11 +1,5 @@
-import { queryParams } from '@waymark/contract/channel';
-import type {
-  EventType,
-  JsonObject,
-  WireCampaign,
-  WireContext,
-  WireEvent,
-} from '@waymark/contract/wire';
+import { queryParams, utmCampaign } from '@waymark/contract/channel';
+import type { EventType, JsonObject, WireContext, WireEvent } from '@waymark/contract/wire';
 import { DEFAULTS, type WaymarkConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Environment } from './environment.js';
@@ -33,15 +27,6 @@ export interface Adapters {
   env?: Environment;
 }
 
-/** Segment's utm_* → context.campaign names. */
-const CAMPAIGN_FIELDS = {
-  source: 'source',
-  medium: 'medium',
-  name: 'campaign',
-  term: 'term',
-  content: 'content',
-} as const;
-
 /**
  * The portable core: builds Segment events, stamps session and first touch, queues and sends
  * them. It touches no browser or Node global; the adapters bring storage, transport and page.
@@ -60,21 +45,14 @@ export function createClient(
     maxBytes: settings.maxQueueBytes,
   });
   const dispatcher = createDispatcher(queue, transport, {
+    ...settings,
     url: `${settings.host.replace(/\/+$/, '')}/v1/batch`,
     writeKey: String(settings.writeKey),
-    flushAt: settings.flushAt,
-    flushIntervalMs: settings.flushInterval,
-    maxRetryDelayMs: settings.maxRetryDelay,
   });
   /** The page load's landing, until the first event has used it to find its session. */
   let landing: Landing | undefined = env?.landing;
   let pageUrl: string | undefined;
   let pageReferrer = env?.landing.referrer ?? '';
-
-  const isBlocked = () =>
-    persistent.get(KEYS.optOut) === '1' ||
-    Boolean(settings.honorGpc && env?.gpc) ||
-    Boolean(settings.honorDnt && env?.dnt);
 
   const anonymousId = () => {
     const id = store.get(KEYS.anonymousId) ?? uuid();
@@ -95,16 +73,10 @@ export function createClient(
       landing ?? { url: current.url ?? '', referrer: '' },
     );
     landing = undefined;
-    const params = queryParams(session.touch.url);
-    const campaign: WireCampaign = {};
-    for (const [field, utm] of Object.entries(CAMPAIGN_FIELDS)) {
-      const value = params[`utm_${utm}`];
-      if (value) campaign[field as keyof WireCampaign] = value;
-    }
     const droppedEvents = queue.takeDropped();
     return {
       page: current,
-      campaign,
+      campaign: utmCampaign(queryParams(session.touch.url)),
       userAgent: env.userAgent,
       locale: env.locale,
       waymark: {
@@ -119,7 +91,12 @@ export function createClient(
   }
 
   function send(type: EventType, fields: Partial<WireEvent>, options: EventOptions = {}): void {
-    if (isBlocked()) return;
+    if (
+      persistent.get(KEYS.optOut) === '1' ||
+      (settings.honorGpc && env?.gpc) ||
+      (settings.honorDnt && env?.dnt)
+    )
+      return;
     const now = options.timestamp?.getTime() ?? Date.now();
     queue.push({
       type,
@@ -166,9 +143,9 @@ export function createClient(
     },
     /** Logout: forget the user, start a new anonymous id and a new session. */
     reset(): void {
-      store.remove(KEYS.userId);
-      store.remove(KEYS.anonymousId);
-      store.remove(KEYS.session);
+      store.set(KEYS.userId);
+      store.set(KEYS.anonymousId);
+      store.set(KEYS.session);
     },
     /** Stop sending and forget what waits; persisted, also in cookieless mode. */
     optOut(): void {
@@ -176,13 +153,14 @@ export function createClient(
       queue.clear();
     },
     optIn(): void {
-      persistent.remove(KEYS.optOut);
+      persistent.set(KEYS.optOut);
     },
-    flush: (): Promise<void> => dispatcher.flush(),
+    // The dispatcher's closures, handed out as they are (they use no `this`).
+    flush: dispatcher.flush,
     /** The page is going away: beacon what waits. */
-    flushBeacon: (): void => dispatcher.beacon(),
+    flushBeacon: dispatcher.beacon,
     /** Stops sending on timers; what waits stays queued. */
-    stop: (): void => dispatcher.stop(),
+    stop: dispatcher.stop,
     /** How many events wait to be sent. */
     pending: (): number => queue.read().length,
   };

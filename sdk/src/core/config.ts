@@ -26,6 +26,7 @@ export interface WaymarkConfig {
   cookieDomain?: string;
 }
 
+/** The defaults that are not the absent value (false); autoPage is the browser entry's business. */
 export const DEFAULTS = {
   flushAt: 20,
   flushInterval: 1000,
@@ -33,8 +34,5 @@ export const DEFAULTS = {
   maxQueueEvents: 1000,
   maxQueueBytes: 500_000,
   maxRetryDelay: 60_000,
-  cookieless: false,
   honorGpc: true,
-  honorDnt: false,
-  autoPage: true,
 } satisfies Partial<WaymarkConfig>;

@@ -34,12 +34,12 @@ export function createQueue(store: Store, { maxEvents, maxBytes }: QueueLimits) 
       write(read().filter((event) => !ids.has(event.messageId)));
     },
     clear(): void {
-      store.remove(KEYS.queue);
+      store.set(KEYS.queue);
     },
     /** The drops not yet reported, reset as they are handed out. */
     takeDropped(): number {
       const count = dropped();
-      if (count) store.remove(KEYS.dropped);
+      if (count) store.set(KEYS.dropped);
       return count;
     },
   };

@@ -4,8 +4,8 @@
  */
 export interface Store {
   get(key: string): string | null;
-  set(key: string, value: string): void;
-  remove(key: string): void;
+  /** Without a value: removes the key. (Two methods instead of three: every adapter is smaller.) */
+  set(key: string, value?: string): void;
 }
 
 export function memoryStore(): Store {
@@ -13,10 +13,8 @@ export function memoryStore(): Store {
   return {
     get: (key) => values.get(key) ?? null,
     set: (key, value) => {
-      values.set(key, value);
-    },
-    remove: (key) => {
-      values.delete(key);
+      if (value === undefined) values.delete(key);
+      else values.set(key, value);
     },
   };
 }

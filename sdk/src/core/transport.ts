@@ -2,8 +2,8 @@
 export interface Transport {
   /** Resolves with the HTTP status; rejects on a network error. */
   send(url: string, body: string): Promise<{ status: number; retryAfter?: string | null }>;
-  /** Fire-and-forget for a page that is going away; false when the browser refused it. */
-  beacon?(url: string, body: string): boolean;
+  /** Fire-and-forget for a page that is going away; falsy when the browser refused it. */
+  beacon?(url: string, body: string): boolean | undefined;
 }
 
 /** Network errors (status 0 here), 408, 429 and 5xx are worth retrying; other 4xx never are. */
