@@ -23,7 +23,7 @@ import { sqlIdentifier } from '../sql/escape.js';
 import type { SqlParams } from '../sql/params.js';
 import type { Scope } from './scope.js';
 import type { StageRules } from './stages.js';
-import { sessionsSql, timelinesSql } from './timeline.js';
+import { deviceTouchesSql, timelinesSql } from './timeline.js';
 
 export interface QueryTarget {
   database: string;
@@ -181,10 +181,10 @@ export function touchPathsSql(
   argMinIf((entry_first_channel, entry_first_campaign), entry_at, entry_at > 0) AS entry,
   if(has_entry, tupleElement(entry, 1), 'direct') AS first_channel,
   if(has_entry, tupleElement(entry, 2), '') AS first_campaign,
-  arraySort(groupArrayIf((s_start, s_channel), s_touch = 1)) AS touches,
-  arraySort(groupArrayArray(s_convs)) AS convs
+  arraySort(groupArrayArray(d_touches)) AS touches,
+  arraySort(groupArrayArray(d_convs)) AS convs
 FROM ${lookupJoin(
-    { sql: sessionsSql(params, timelines, options.conversions), alias: 'sessions' },
+    { sql: deviceTouchesSql(params, timelines, options.conversions), alias: 'devices' },
     { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
     'device',
   )}

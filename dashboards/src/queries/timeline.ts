@@ -137,12 +137,16 @@ export function timelinesSql(
 }
 
 /**
- * The sessions of timelines (a `timelinesSql` row source, with revenue): one row per device
- * session with its start (`s_start`, epoch ms), whether it is a touch, its channel (its first
- * touch-bearing event's; '' for none), its conversions within `conversions` as (ms, message,
- * revenue), and the device's entry (`entry_at`, `entry_first_channel`, `entry_first_campaign`).
+ * The touches and conversions of timelines (a `timelinesSql` row source, with revenue): one row
+ * per device with `d_touches`, (start ms, channel) of each session that has a touch-bearing
+ * event — its channel that event's — and `d_convs`, its conversions within `conversions` as (ms,
+ * message, revenue), plus the device's entry (`entry_at`, `entry_first_channel`,
+ * `entry_first_campaign`). All in arrays, without unrolling the events: a session's start is the
+ * time of its first event, carried forward over the rest of it (`arrayFill`); the sessions
+ * computed here are contiguous by construction, and an SDK session's first touch-bearing event
+ * is its first event, so the start read there is exact either way.
  */
-export function sessionsSql(
+export function deviceTouchesSql(
   params: SqlParams,
   timelines: string,
   conversions: { startMs: number; endMs: number },
@@ -150,17 +154,12 @@ export function sessionsSql(
   const from = params.int64(conversions.startMs, 'convstart');
   const to = params.int64(conversions.endMs, 'convend');
   return `SELECT
-    device, user_only, s AS session, entry_at, entry_first_channel, entry_first_campaign,
-    min(t) AS s_start,
-    max(${hasFlag('f', 'touch')}) AS s_touch,
-    argMinIf(c, t, ${hasFlag('f', 'touch')}) AS s_channel,
-    groupArrayIf((t, m, v), ${hasFlag('f', 'transaction')} AND t >= ${from} AND t < ${to}) AS s_convs
+    device, user_only, entry_at, entry_first_channel, entry_first_campaign,
+    arrayFill((x, n) -> n = 1, t, arrayEnumerateUniq(s)) AS starts_at,
+    arrayEnumerateUniq(arrayMap((ss, fl) -> if(${hasFlag('fl', 'touch')}, ss, 0), s, f)) AS touch_nth,
+    arrayFilter((x, fl, n) -> ${hasFlag('fl', 'touch')} AND n = 1, arrayZip(starts_at, c), f, touch_nth) AS d_touches,
+    arrayFilter((x, fl, tt) -> ${hasFlag('fl', 'transaction')} AND tt >= ${from} AND tt < ${to}, arrayZip(t, m, v), f, t) AS d_convs
   FROM (
-    SELECT device, user_only, entry_at, entry_first_channel, entry_first_campaign, t, m, f, c, v, s
-    FROM (
 ${timelines}
-    )
-    ARRAY JOIN t, m, f, c, v, s
-  )
-  GROUP BY device, user_only, session, entry_at, entry_first_channel, entry_first_campaign`;
+  )`;
 }
