@@ -17,9 +17,14 @@ export const MIN_READ_KEY_LENGTH = 32;
 /** Random bytes of a generated key: 192 bits, 32 base64url characters. */
 const KEY_BYTES = 24;
 
-/** A new random key: `wk_` / `rk_` and 24 random bytes in base64url (what `waymark keys new` prints). */
-export function generateKey(kind: 'write' | 'read'): string {
-  return `${kind === 'write' ? 'wk' : 'rk'}_${randomBytes(KEY_BYTES).toString('base64url')}`;
+const KEY_PREFIX = { write: 'wk', read: 'rk', admin: 'ak' } as const;
+
+/**
+ * A new random key: `wk_` / `rk_` / `ak_` and 24 random bytes in base64url (what `waymark keys
+ * new` prints).
+ */
+export function generateKey(kind: keyof typeof KEY_PREFIX): string {
+  return `${KEY_PREFIX[kind]}_${randomBytes(KEY_BYTES).toString('base64url')}`;
 }
 
 /**

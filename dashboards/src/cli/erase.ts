@@ -3,11 +3,10 @@
  * deletion (dashboards/README.md, "Erasure"). Prints the report: ids found and rows deleted.
  */
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { DashboardsConfig } from '../config.js';
 import { erase, erasureInput } from '../erasure.js';
-import { UsageError } from './run.js';
+import { parseFlags, UsageError } from './flags.js';
 
 export const ERASE_USAGE = `usage: waymark erase --user-id ID | --anonymous-id ID [--project ID] [--by NAME] [--json]
 
@@ -28,12 +27,7 @@ export async function runEraseCommand(
   args: string[],
   deps: { config: DashboardsConfig; client: ClickHouseClient },
 ): Promise<string> {
-  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true }>>['values'];
-  try {
-    ({ values } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseFlags(args, FLAGS);
   if (values.help) return ERASE_USAGE;
   const project = values.project
     ? deps.config.projects.find((p) => p.id === values.project)

@@ -9,11 +9,13 @@ describe('waymark keys new', () => {
     expect(fields).toEqual({
       writeKeys: [expect.stringMatching(/^wk_[A-Za-z0-9_-]{32}$/)],
       readKeys: [expect.stringMatching(/^rk_[A-Za-z0-9_-]{32}$/)],
+      adminKeys: [expect.stringMatching(/^ak_[A-Za-z0-9_-]{32}$/)],
     });
     const [project] = loadProjects({
       WAYMARK_PROJECTS: JSON.stringify([{ id: 'shop', ...fields }]),
     });
     expect(project?.readKeys).toEqual(fields.readKeys);
+    expect(project?.adminKeys).toEqual(fields.adminKeys);
     expect(JSON.parse(runKeysCommand(['new'])).readKeys).not.toEqual(fields.readKeys);
   });
 

@@ -3,10 +3,10 @@
  * util.parseArgs (no dependency; strict mode refuses unknown flags) and then validated by the
  * same zod schemas as the API's query parameters, so both accept and refuse the same values.
  */
-import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import type { DashboardsConfig } from '../config.js';
 import { projectQueryContext, QUESTIONS, type Queries } from '../queries/index.js';
+import { parseFlags, UsageError } from './flags.js';
 import { renderCsv, renderTable, type Table } from './format.js';
 import {
   attributionTable,
@@ -26,7 +26,7 @@ commands
   channels      daily/weekly trends per channel    --interval day|week
   retention     weekly cohorts per channel         --weeks N
   seed          send demo journeys through the collector (see waymark seed --help)
-  keys new      a new write key and read key for WAYMARK_PROJECTS (see waymark keys --help)
+  keys new      a new write, read and admin key for WAYMARK_PROJECTS (see waymark keys --help)
   erase         delete a person's data: --user-id ID | --anonymous-id ID (see waymark erase --help)
 
 common options
@@ -69,9 +69,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './flags.js';
 
 export interface QueryCommandDeps {
   config: DashboardsConfig;
@@ -92,12 +90,7 @@ export async function runQueryCommand(
   args: string[],
   deps: QueryCommandDeps,
 ): Promise<string> {
-  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true }>>['values'];
-  try {
-    ({ values } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseFlags(args, FLAGS);
   if (values.help) return USAGE;
   if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
 

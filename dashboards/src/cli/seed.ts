@@ -4,7 +4,6 @@
  * (what `npm start` uses so a newcomer sees a populated dashboard, once).
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { loadProjects } from '@waymark/contract/projects';
 import { TABLES } from '@waymark/contract/schema';
 import { CHANNELS } from '@waymark/contract/wire';
@@ -14,7 +13,7 @@ import { loadDashboardsConfig } from '../config.js';
 import { generateDemo, seedOptionsSchema } from '../seed/generate.js';
 import { sendEvents } from '../seed/send.js';
 import { sqlIdentifier } from '../sql/escape.js';
-import { UsageError } from './run.js';
+import { parseFlags, UsageError } from './flags.js';
 
 export const SEED_USAGE = `usage: waymark seed [options]
   --people N            people to generate (500)
@@ -70,31 +69,29 @@ const flagsSchema = z.object({
   help: z.boolean().optional(),
 });
 
+const SEED_FLAGS = {
+  people: { type: 'string' },
+  days: { type: 'string' },
+  end: { type: 'string' },
+  seed: { type: 'string' },
+  mix: { type: 'string' },
+  rates: { type: 'string' },
+  identify: { type: 'string' },
+  bots: { type: 'string' },
+  collector: { type: 'string' },
+  project: { type: 'string' },
+  truth: { type: 'string' },
+  'if-empty': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function runSeedCommand(
   args: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<string> {
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        people: { type: 'string' },
-        days: { type: 'string' },
-        end: { type: 'string' },
-        seed: { type: 'string' },
-        mix: { type: 'string' },
-        rates: { type: 'string' },
-        identify: { type: 'string' },
-        bots: { type: 'string' },
-        collector: { type: 'string' },
-        project: { type: 'string' },
-        truth: { type: 'string' },
-        'if-empty': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    values = parseFlags(args, SEED_FLAGS);
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${SEED_USAGE}`);
   }
