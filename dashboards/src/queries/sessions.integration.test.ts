@@ -281,3 +281,23 @@ describe('a replay in another order with duplicates', () => {
     expect(await ask(replay)).toEqual(await ask(queries));
   });
 });
+
+describe('a device with SDK and server-side events', () => {
+  it('keeps the SDK session and the server-side one apart', async () => {
+    const { database: mixed } = await freshDatabase('dash_sessions_mixed');
+    const who = { anonymous_id: 'mix-1' };
+    await insertRows(client, mixed, [
+      { ...page(who, day(8, '10:00:00'), 'paid'), session_id: 'sdk-s1' },
+      { ...page(who, day(8, '10:05:00'), 'direct', '/p'), session_id: 'sdk-s1' },
+      track(who, day(8, '12:00:00'), 'heartbeat'),
+    ]);
+    try {
+      const result = await createQueries(client, mixed).trends(ctx, trendsParams.parse(november));
+      const total = result.series.find((s) => s.channel === '');
+      expect(total?.sessions).toEqual([2]);
+      expect(total?.people).toEqual([1]);
+    } finally {
+      await client.command({ query: `DROP DATABASE IF EXISTS ${mixed}` });
+    }
+  });
+});

@@ -35,20 +35,22 @@ export function trendsSql(target: QueryTarget, q: TrendsQuery): BoundQuery {
   });
   const bucket = BUCKET[q.interval];
   // One row per device session: its channel (its first touch-bearing event's, else direct),
-  // the buckets it has events in, and its conversions as (bucket, message).
+  // the buckets it has events in, and its conversions as (bucket, message). A device's SDK
+  // events and its other events are two timelines, each numbering its sessions from 1: `sdk`
+  // keeps their sessions apart.
   const sessions = `SELECT
-    device, user_only, s AS session,
+    device, sdk, user_only, s AS session,
     if(max(${hasFlag('f', 'touch')}) = 1, argMinIf(c, t, ${hasFlag('f', 'touch')}), 'direct') AS session_channel,
     groupUniqArray(bucket) AS buckets,
     groupArrayIf((bucket, m), ${hasFlag('f', 'transaction')}) AS conversions
   FROM (
-    SELECT device, user_only, t, m, f, c, s, ${bucket('t')} AS bucket
+    SELECT device, sdk, user_only, t, m, f, c, s, ${bucket('t')} AS bucket
     FROM (
 ${timelines}
     )
     ARRAY JOIN t, m, f, c, s
   )
-  GROUP BY device, user_only, session`;
+  GROUP BY device, sdk, user_only, session`;
   // Person filters (first channel, campaign, identified) are about the person, as everywhere.
   const having = personConditions(params, q.scope);
   const people = having
@@ -60,10 +62,10 @@ ${timelines}
   toString(bucket_start) AS bucket,
   if(grouping(session_channel) = 1, '', session_channel) AS channel,
   uniqExact(person) AS people,
-  uniqExact(device, session) AS sessions,
+  uniqExact(device, sdk, session) AS sessions,
   uniqExactIf(message, message != 0) AS conversions
 FROM (
-  SELECT if(id_user != 0, id_user, device) AS person, device, session, session_channel,
+  SELECT if(id_user != 0, id_user, device) AS person, device, sdk, session, session_channel,
     tupleElement(entry, 1) AS bucket_start, tupleElement(entry, 2) AS message
   FROM ${lookupJoin(
     { sql: sessions, alias: 'sessions' },
