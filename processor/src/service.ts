@@ -143,7 +143,8 @@ export async function startProcessor(
   producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 
-  suppressions = await startSuppressionList(clickhouse, config.clickhouse.database, log);
+  const erased = await startSuppressionList(clickhouse, config.clickhouse.database, log);
+  suppressions = erased;
   const coalescer: Coalescer<WorkItem> = new Coalescer({
     maxItems: config.batch.maxRows,
     maxWaitMs: config.batch.maxMs,
@@ -158,13 +159,12 @@ export async function startProcessor(
       metrics,
       health,
       log,
-      suppressions: suppressions.current,
+      suppressions: erased.current,
     }),
   });
 
-  const list = suppressions;
   preparer = createPreparer(config.batch.prepareThreads, log, {
-    wantsSubjects: () => list.current().size > 0,
+    wantsSubjects: () => erased.current().size > 0,
   });
   const started = await startConsumer({
     kafka,

@@ -11,7 +11,7 @@ import type { SqlParams } from '../sql/params.js';
 import { deviceIdentitiesSql, lookupJoin, personConditions, type QueryTarget } from './base.js';
 import type { Scope } from './scope.js';
 import type { StageRules } from './stages.js';
-import { ENTRY_COLUMNS, hasFlag, timelinesSql } from './timeline.js';
+import { ENTRY_COLUMNS, hasFlag, rankInSessionSql, timelinesSql } from './timeline.js';
 
 /** What the people query needs beyond the scope and rules. */
 export interface PeopleOptions {
@@ -39,7 +39,7 @@ export function peopleSql(
   const pages =
     minPages > 0
       ? `arrayFirst((x, fl, n) -> ${hasFlag('fl', 'page')} AND n = ${params.uint32(minPages, 'minpages')}, t, f,
-        arrayEnumerateUniq(arrayMap((ss, fl) -> if(${hasFlag('fl', 'page')}, ss, 0), s, f)))`
+        ${rankInSessionSql('page')})`
       : 'toInt64(0)';
   const devices = `SELECT device, user_only, entry_at,
       (${ENTRY_COLUMNS.map((c) => `entry_${c}`).join(', ')}) AS entry,

@@ -52,6 +52,14 @@ export const TOUCH_BEARING_SQL =
   "session_id != '' OR type IN ('page', 'screen') OR page_url != '' OR page_referrer != '' OR session_channel != 'direct'";
 
 /**
+ * Each event's rank among the events with `flag` in its own session (1 for the first; an event
+ * without the flag ranks among the others without it, so test the flag too), over a timeline's
+ * arrays `s` and `f`.
+ */
+export const rankInSessionSql = (flag: keyof typeof FLAG) =>
+  `arrayEnumerateUniq(arrayMap((ss, fl) -> if(${hasFlag('fl', flag)}, ss, 0), s, f))`;
+
+/**
  * The attribution key of an event's own touch: 0 for direct (no campaign, click id or external
  * referrer); for SDK events the SDK's session id instead, which alone decides their sessions.
  */
@@ -127,7 +135,7 @@ export function timelinesSql(
       toUInt8(${flags}) AS flags,
       ${SESSION_KEY} AS key,
       session_channel AS channel,
-      toUInt8(${TOUCH_BEARING_SQL}) AS touch,
+      ${hasFlag('flags', 'touch')} AS touch,
       timestamp${revenue},
       ${ENTRY_COLUMNS.join(', ')}
     FROM ${tableOf(target)}
@@ -156,7 +164,7 @@ export function deviceTouchesSql(
   return `SELECT
     device, user_only, entry_at, entry_first_channel, entry_first_campaign,
     arrayFill((x, n) -> n = 1, t, arrayEnumerateUniq(s)) AS starts_at,
-    arrayEnumerateUniq(arrayMap((ss, fl) -> if(${hasFlag('fl', 'touch')}, ss, 0), s, f)) AS touch_nth,
+    ${rankInSessionSql('touch')} AS touch_nth,
     arrayFilter((x, fl, n) -> ${hasFlag('fl', 'touch')} AND n = 1, arrayZip(starts_at, c), f, touch_nth) AS d_touches,
     arrayFilter((x, fl, tt) -> ${hasFlag('fl', 'transaction')} AND tt >= ${from} AND tt < ${to}, arrayZip(t, m, v), f, t) AS d_convs
   FROM (
