@@ -1,4 +1,6 @@
 /** The dashboards API as an analyst asks it: `GET /api/v1/<question>` with the read key. */
+import { expect } from 'vitest';
+import { settled } from './journey.js';
 import type { PeerPipeline } from './pipeline.js';
 
 export interface FunnelAnswer {
@@ -70,4 +72,32 @@ export async function attributionCredits(
     }
   }
   return { conversions: answer.conversions, revenue: answer.revenue, credit };
+}
+
+export interface Counted {
+  /** People per stage in total and per first channel, as `funnelPeople` gives them. */
+  funnel: { total: number[]; byFirstChannel: Record<string, number[]> };
+  /** The one order: the channel every model in `models` credits it to, and its revenue. */
+  channel: string;
+  revenue: number;
+  models: readonly string[];
+}
+
+/**
+ * "Counted": the API's funnel people per stage, and the one order credited whole to `channel`
+ * under each model — each read until it settles (the processor may still be loading).
+ */
+export async function expectCounted(pipeline: PeerPipeline, expected: Counted): Promise<void> {
+  expect
+    .soft(await settled(() => funnelPeople(pipeline), expected.funnel))
+    .toEqual(expected.funnel);
+  const credit = { [expected.channel]: { conversions: 1, revenue: expected.revenue } };
+  const attribution = {
+    conversions: 1,
+    revenue: expected.revenue,
+    credit: Object.fromEntries(expected.models.map((m) => [m, credit])),
+  };
+  expect(await settled(() => attributionCredits(pipeline, expected.models), attribution)).toEqual(
+    attribution,
+  );
 }
