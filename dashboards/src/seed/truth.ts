@@ -41,13 +41,8 @@ export function modelWeights(
     if (t.channel !== 'direct') lastNonDirect = i;
   });
   if (lastNonDirect === -1) lastNonDirect = n - 1;
-  // ClickHouse works in whole seconds.
-  const decay = path.map(
-    (t) =>
-      2 **
-      (-(Math.floor(convertedAt / 1000) - Math.floor(t.at / 1000)) /
-        (TRUTH_HALF_LIFE_DAYS * 86_400)),
-  );
+  // Ages in milliseconds, as the queries compute them.
+  const decay = path.map((t) => 2 ** (-(convertedAt - t.at) / (TRUTH_HALF_LIFE_DAYS * 86_400_000)));
   const decaySum = decay.reduce((a, b) => a + b, 0);
   return {
     first_touch: path.map((_, i) => (i === 0 ? 1 : 0)),
