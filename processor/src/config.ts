@@ -65,6 +65,12 @@ const envSchema = z.object({
   PROCESSOR_MIGRATE_ON_START: flag(true),
   // Days events and identity links are kept, for projects without their own `retentionDays`.
   WAYMARK_RETENTION_DAYS: int(1, 36_500, DEFAULT_RETENTION_DAYS),
+  /** Keep device summaries (contract/src/schema/summaries.ts); off: the questions read events. */
+  PROCESSOR_SUMMARIZE: flag(true),
+  PROCESSOR_SUMMARY_INTERVAL_MS: int(100, 600_000, 1000),
+  /** Changes younger than this wait for the next pass (an insert may still be committing). */
+  PROCESSOR_SUMMARY_SETTLE_MS: int(0, 600_000, 5000),
+  PROCESSOR_SUMMARY_MAX_DEVICES: int(1, 10_000_000, 200_000),
   PROCESSOR_HOST: z.string().min(1).default('127.0.0.1'),
   // 0 picks a free port (logged at start).
   PROCESSOR_PORT: int(0, 65535, 8788),
@@ -107,6 +113,14 @@ export interface ProcessorConfig {
   readonly migrateOnStart: boolean;
   /** Per-project data retention, applied as table TTL with the migrations. */
   readonly retention: RetentionSpec;
+  /** The device summarizer; `projects`: each configured project's session timeout (ms). */
+  readonly summaries: {
+    readonly enabled: boolean;
+    readonly projects: ReadonlyMap<string, number>;
+    readonly intervalMs: number;
+    readonly settleMs: number;
+    readonly maxDevices: number;
+  };
   readonly http: { readonly host: string; readonly port: number };
   readonly logLevel: string;
 }
@@ -117,7 +131,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
     {
       service: 'processor',
       schema: envSchema,
-      // The projects, as the collector reads them: only their retention periods matter here.
+      // The projects, as the collector reads them: their retention periods and session timeouts.
       read: (source) => loadProjects(source),
       readErrors: [ProjectsConfigError],
       alsoReads: ['WAYMARK_PROJECTS', 'WAYMARK_PROJECTS_FILE'],
@@ -159,6 +173,13 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
                 p.retentionDays === undefined ? [] : [[p.id, p.retentionDays]],
               ),
             ),
+          },
+          summaries: {
+            enabled: e.PROCESSOR_SUMMARIZE,
+            projects: new Map(projects.map((p) => [p.id, p.sessionTimeoutMinutes * 60_000])),
+            intervalMs: e.PROCESSOR_SUMMARY_INTERVAL_MS,
+            settleMs: e.PROCESSOR_SUMMARY_SETTLE_MS,
+            maxDevices: e.PROCESSOR_SUMMARY_MAX_DEVICES,
           },
           http: { host: e.PROCESSOR_HOST, port: e.PROCESSOR_PORT },
           logLevel: e.LOG_LEVEL,

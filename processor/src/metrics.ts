@@ -15,6 +15,9 @@ export interface ProcessorMetrics {
   consumerLag: Gauge<'topic' | 'partition'>;
   batchRows: Histogram;
   clickhouseUp: Gauge;
+  devicesSummarized: Counter<'project'>;
+  summaryWatermark: Gauge<'project'>;
+  summaryFailures: Counter;
   recordInsertedRows: (rows: number) => void;
 }
 
@@ -93,6 +96,23 @@ export function createMetrics(): ProcessorMetrics {
     clickhouseUp: new Gauge({
       name: 'waymark_processor_clickhouse_up',
       help: '1 when the last ClickHouse request succeeded, 0 while retrying',
+      registers: [registry],
+    }),
+    devicesSummarized: new Counter({
+      name: 'waymark_processor_devices_summarized_total',
+      help: 'Device summaries written by the summarizer',
+      labelNames: ['project'],
+      registers: [registry],
+    }),
+    summaryWatermark: new Gauge({
+      name: 'waymark_processor_summary_watermark_seconds',
+      help: "Epoch seconds up to which every device change is summarized: now minus this is the summarizer's lag",
+      labelNames: ['project'],
+      registers: [registry],
+    }),
+    summaryFailures: new Counter({
+      name: 'waymark_processor_summary_failures_total',
+      help: 'Summarizer passes that failed (tried again at the next interval)',
       registers: [registry],
     }),
     recordInsertedRows(rows) {

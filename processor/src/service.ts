@@ -21,6 +21,7 @@ import { startLagMonitor } from './kafka/lag.js';
 import { createMetrics } from './metrics.js';
 import { createPreparer, type Preparer } from './prepare-pool.js';
 import { retryUntilDone } from './retry.js';
+import { type Summarizer, startSummarizer } from './summarizer.js';
 import { type SuppressionList, startSuppressionList } from './suppressions.js';
 import type { WorkItem } from './work.js';
 
@@ -104,6 +105,7 @@ export async function startProcessor(
   let stopLagMonitor: (() => Promise<void>) | undefined;
   let preparer: Preparer | undefined;
   let suppressions: SuppressionList | undefined;
+  let summarizer: Summarizer | undefined;
 
   const stop = async () => {
     health.phase = 'stopping';
@@ -119,6 +121,7 @@ export async function startProcessor(
       await consumer?.disconnect();
       await producer?.disconnect();
     } finally {
+      await summarizer?.stop();
       suppressions?.stop();
       await preparer?.close();
       clearTimeout(deadline);
@@ -200,6 +203,15 @@ export async function startProcessor(
       }
     });
   });
+  if (config.summaries.enabled) {
+    summarizer = startSummarizer({
+      clickhouse,
+      database: config.clickhouse.database,
+      ...config.summaries,
+      metrics,
+      log,
+    });
+  }
   health.phase = 'running';
   // The stall clock starts now, not when the process started (migrations may take an hour).
   health.madeProgress();

@@ -11,6 +11,7 @@
  * 'YYYY-MM-DD hh:mm:ss.sss' UTC strings, so events within one second keep their order.
  * Absent strings are '' and absent numbers 0 (no Nullable: it costs space and speed in scans).
  */
+import { ENTRY_COLUMNS } from './timeline.js';
 
 export const TABLES = {
   events: 'events',
@@ -23,6 +24,12 @@ export const TABLES = {
   suppressions: 'suppressions',
   /** The audit trail of erasures: who, when, how many rows — no personal data (migration 6). */
   erasures: 'erasures',
+  /** Each device's timeline, computed once (migration 7, summaries.ts). */
+  deviceSummaries: 'device_summaries',
+  /** The devices each insert into events touched (migration 7, summaries.ts). */
+  deviceChanges: 'device_changes',
+  /** Per project, the change time up to which every device is summarized (migration 7). */
+  summaryProgress: 'summary_progress',
   migrations: 'schema_migrations',
 } as const;
 
@@ -203,12 +210,78 @@ export const ERASURES_V6 = Object.freeze({
   identity_rows: 'UInt64',
 } as const);
 
+/** device_summaries as migration 7 created it: one row per (device, SDK or not) and version. */
+export const DEVICE_SUMMARIES_V7 = Object.freeze({
+  project_id: 'String',
+  device: 'UInt64',
+  /** 1: the Waymark SDK's events of the device (their sessions are the SDK's). */
+  sdk: 'UInt8',
+  /** 1: keyed by a user id (the events carry no anonymous id). */
+  user_only: 'UInt8',
+  /** The anonymous id, or the user id when user_only. */
+  device_id: 'String',
+  /** The device's summary rows: 2 when it has SDK events and others, else 1. */
+  kinds: 'UInt8',
+  /** The end of the summarizer's window (epoch ms): the newest row of a device wins. */
+  version: 'UInt64',
+  /** The session timeout the sessions were computed with. */
+  timeout_ms: 'UInt64',
+  /** The earliest and latest event. */
+  min_at: UTC_MS,
+  max_at: UTC_MS,
+  /** Per event, deduplicated and in (time, message) order: ms, message hash, session index. */
+  t: 'Array(Int64)',
+  m: 'Array(UInt64)',
+  s: 'Array(UInt32)',
+  /** Type; a track event's name key (event-name.ts; '' for other types). */
+  y: 'Array(LowCardinality(String))',
+  n: 'Array(LowCardinality(String))',
+  /** 1: a visit (timeline.ts, TOUCH_BEARING_SQL). */
+  touch: 'Array(UInt8)',
+  /** Session channel, revenue, and the step label (page path for pages, else the name). */
+  c: 'Array(LowCardinality(String))',
+  v: 'Array(Float64)',
+  l: 'Array(String)',
+  /**
+   * The funnel's share, a few elements per device: per distinct (type, name key, UTC day) the
+   * first event's ms — stage moments and return days under any rules — and per rank r (up to
+   * SUMMARY_PAGE_RANKS) the earliest r-th page view of any one session.
+   */
+  kt: 'Array(LowCardinality(String))',
+  kn: 'Array(LowCardinality(String))',
+  ka: 'Array(Int64)',
+  nth_page_at: 'Array(Int64)',
+  /** The entry: the earliest visit's time (0: none) and attributes. */
+  entry_at: 'Int64',
+  ...(Object.fromEntries(
+    ENTRY_COLUMNS.map((c) => [`entry_${c}`, 'LowCardinality(String)']),
+  ) as Record<`entry_${(typeof ENTRY_COLUMNS)[number]}`, 'LowCardinality(String)'>),
+} as const);
+
+/** device_changes as migration 7 created it: a device touched by an insert into events. */
+export const DEVICE_CHANGES_V7 = Object.freeze({
+  project_id: 'String',
+  changed_at: UTC_MS,
+  device: 'UInt64',
+  device_id: 'String',
+  user_only: 'UInt8',
+} as const);
+
+/** summary_progress as migration 7 created it: every change up to `watermark` is summarized. */
+export const SUMMARY_PROGRESS_V7 = Object.freeze({
+  project_id: 'String',
+  watermark: UTC_MS,
+} as const);
+
 /** Every table's columns in the current schema (the latest migration). */
 export const CURRENT_COLUMNS = Object.freeze({
   [TABLES.events]: EVENTS_V4,
   [TABLES.identities]: IDENTITIES_V4,
   [TABLES.suppressions]: SUPPRESSIONS_V6,
   [TABLES.erasures]: ERASURES_V6,
+  [TABLES.deviceSummaries]: DEVICE_SUMMARIES_V7,
+  [TABLES.deviceChanges]: DEVICE_CHANGES_V7,
+  [TABLES.summaryProgress]: SUMMARY_PROGRESS_V7,
 });
 
 export type SuppressionRow = RowOf<typeof SUPPRESSIONS_V6>;

@@ -8,8 +8,8 @@
  *    processor drops any event carrying one from then on, so a replay of Kafka records — which
  *    keep copies for the topic's retention — cannot bring the person back.
  * 3. Their rows are deleted from `events` and `identities` with lightweight `DELETE` (rows
- *    vanish from every query at once; the parts are rewritten by later merges). No rollup holds
- *    people (migration 5 dropped the per-day ones).
+ *    vanish from every query at once; the parts are rewritten by later merges), and so are their
+ *    device summaries and change marks (summaries.ts).
  * 4. After `settleMs` — long enough for every processor to have refreshed its suppression list —
  *    the delete runs again, for rows a processor inserted from a stale list in between.
  * 5. An audit row records who asked, when, how many rows went, and the ids as hashes only.
@@ -125,6 +125,17 @@ export async function erasePerson(
           clickhouse_settings: { lightweight_deletes_sync: '2' },
         });
       }
+    }
+    // Their device summaries (summaries.ts) go too: keyed by the anonymous id, or by the user
+    // id for userId-only devices. A summarizer pass that read the events before the delete may
+    // write a summary after it: the second round removes that one.
+    for (const table of [TABLES.deviceSummaries, TABLES.deviceChanges]) {
+      await client.command({
+        query: `DELETE FROM ${database}.${table} WHERE project_id = {project:String}
+          AND device_id IN {ids:Array(String)}`,
+        query_params: { project: projectId, ids: [...anonymous, ...users] },
+        clickhouse_settings: { lightweight_deletes_sync: '2' },
+      });
     }
     return counts;
   };

@@ -13,3 +13,5 @@ export * from './migrations.js';
 export * from './rebuild.js';
 export * from './render.js';
 export * from './retention.js';
+export * from './summaries.js';
+export * from './timeline.js';

@@ -22,6 +22,7 @@ describe('shipped migrations', () => {
       [4, '292100495dad4f62'],
       [5, '0367941a667ff839'],
       [6, '5f38a7b61a1f195d'],
+      [7, 'f55acff21d38e82d'],
     ]);
   });
 

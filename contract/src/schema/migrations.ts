@@ -17,6 +17,7 @@ import {
 import { type MigrationContext, migrationContext } from './context.js';
 import { isRebuilt, rebuildTable, type TableRebuild } from './rebuild.js';
 import { assertIdentifier, renderStatement } from './render.js';
+import { deviceChangesSelect, SUMMARY_TABLES_DDL } from './summaries.js';
 
 /** The entry touch of an event, as a hash: `entry_touches` maps it back to its columns. */
 const ENTRY_TOUCH =
@@ -286,6 +287,24 @@ export const MIGRATIONS: readonly Migration[] = [
         ${columnsDdl(ERASURES_V6)}
       ) ENGINE = MergeTree()
       ORDER BY (project_id, requested_at, erasure_id)`,
+    ],
+  },
+  {
+    version: 7,
+    name: 'device summaries',
+    // Each device's timeline computed once by the processor's summarizer, read by the questions
+    // for every device not changed since (summaries.ts says how both stay exact). The view
+    // first, then every device already stored marked changed — spread over the ten minutes
+    // before now so the summarizer can take them in windows — so the first summaries cover
+    // history; until then the questions read those devices' events, as before.
+    statements: [
+      ...SUMMARY_TABLES_DDL,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.${TABLES.deviceChanges}_mv TO {db}.${TABLES.deviceChanges}
+      AS ${deviceChangesSelect(`{db}.${TABLES.events}`, "now64(3, 'UTC')")}`,
+      `INSERT INTO {db}.${TABLES.deviceChanges}
+      SELECT project_id, now64(3, 'UTC') - toIntervalMillisecond(device % 600000) AS changed_at, device, device_id, user_only
+      FROM (${deviceChangesSelect(`{db}.${TABLES.events}`, "now64(3, 'UTC')")})
+      SETTINGS max_bytes_before_external_group_by = 1000000000`,
     ],
   },
 ];

@@ -32,7 +32,8 @@ const NAMED_DDL =
   /^(\s*(?:CREATE (?:TABLE|MATERIALIZED VIEW|DATABASE) IF NOT EXISTS|CREATE (?:TABLE|MATERIALIZED VIEW)|DROP (?:TABLE|VIEW) IF EXISTS|ALTER TABLE)\s+[A-Za-z0-9_.]+)/;
 // `RENAME TABLE a TO b[, c TO d]`: ON CLUSTER goes at the end.
 const RENAME = /^\s*RENAME TABLE\s/;
-const ENGINE = /ENGINE = (Replacing|Aggregating|Summing|Collapsing|)MergeTree(?:\(\))?/g;
+// An engine's own arguments (ReplacingMergeTree(version)) follow the replica path.
+const ENGINE = /ENGINE = (Replacing|Aggregating|Summing|Collapsing|)MergeTree(?:\(([^)]*)\))?/g;
 
 /** The statement for `target`; see the file comment. */
 export function renderStatement(statement: string, target: RenderTarget): string {
@@ -45,5 +46,9 @@ export function renderStatement(statement: string, target: RenderTarget): string
   if (!NAMED_DDL.test(sql)) return sql;
   return sql
     .replace(NAMED_DDL, `$1 ON CLUSTER ${cluster}`)
-    .replace(ENGINE, (_m, kind: string) => `ENGINE = Replicated${kind}MergeTree(${REPLICA_PATH})`);
+    .replace(
+      ENGINE,
+      (_m, kind: string, args: string | undefined) =>
+        `ENGINE = Replicated${kind}MergeTree(${REPLICA_PATH}${args ? `, ${args}` : ''})`,
+    );
 }

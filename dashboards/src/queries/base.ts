@@ -28,6 +28,8 @@ import { deviceTouchesSql, timelinesSql } from './timeline.js';
 export interface QueryTarget {
   database: string;
   projectId: string;
+  /** The database has device summaries (migration 7); without, every question reads events. */
+  summaries?: boolean;
 }
 
 /**

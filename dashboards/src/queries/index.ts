@@ -5,6 +5,7 @@
  * entry point derived from that list. The routes, the OpenAPI description and the CLI read it.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { TABLES } from '@waymark/contract/schema';
 import type { z } from 'zod';
 import { attributionRowSchema, attributionSql, toAttributionResult } from './attribution.js';
 import type { QueryTarget } from './base.js';
@@ -157,12 +158,49 @@ type AnyAsk = (
   params: unknown,
 ) => Promise<unknown>;
 
+/**
+ * Whether the database has device summaries yet (migration 7): the dashboards may be upgraded
+ * before the processor migrates. Asked until the answer is yes, at most once a minute.
+ */
+function summariesProbe(client: ClickHouseClient, database: string): () => Promise<boolean> {
+  let known = false;
+  let askedAt = Number.NEGATIVE_INFINITY;
+  let asking: Promise<boolean> | undefined;
+  return async () => {
+    if (known) return true;
+    if (asking) return asking;
+    if (Date.now() - askedAt < 60_000) return false;
+    asking = (async () => {
+      try {
+        const result = await client.query({
+          query: `SELECT count() AS n FROM system.tables WHERE database = {database:String} AND name = {table:String}`,
+          query_params: { database, table: TABLES.deviceSummaries },
+          format: 'JSONEachRow',
+        });
+        const [row] = await result.json<{ n: string | number }>();
+        known = Number(row?.n ?? 0) > 0;
+        return known;
+      } finally {
+        askedAt = Date.now();
+        asking = undefined;
+      }
+    })();
+    return asking;
+  };
+}
+
 export function createQueries(client: ClickHouseClient, database: string): Queries {
+  const summaries = summariesProbe(client, database);
   const methods = new Map(
     QUESTIONS.map((q) => [
       q.name,
-      (ctx: ProjectQueryContext, params: unknown) =>
-        (q.ask as AnyAsk)(client, { database, projectId: ctx.projectId }, ctx, params),
+      async (ctx: ProjectQueryContext, params: unknown) =>
+        (q.ask as AnyAsk)(
+          client,
+          { database, projectId: ctx.projectId, summaries: await summaries() },
+          ctx,
+          params,
+        ),
     ]),
   );
   return {

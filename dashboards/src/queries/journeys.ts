@@ -7,11 +7,31 @@
  * at query time, so a changed rule applies to history. Times are epoch milliseconds.
  */
 
+import { SUMMARY_PAGE_RANKS } from '@waymark/contract/schema';
 import type { SqlParams } from '../sql/params.js';
 import { deviceIdentitiesSql, lookupJoin, personConditions, type QueryTarget } from './base.js';
 import type { Scope } from './scope.js';
-import type { StageRules } from './stages.js';
-import { ENTRY_COLUMNS, hasFlag, rankInSessionSql, timelinesSql } from './timeline.js';
+import { type StageRules, stagePredicates } from './stages.js';
+import {
+  deviceSources,
+  ENTRY_COLUMNS,
+  hasFlag,
+  rankInSessionSql,
+  timelinesSql,
+} from './timeline.js';
+
+type StageTerm = 'awareness' | 'engagementEvent' | 'transaction' | 'retention';
+
+/** The first moments (per type, name and day) of a summary that meet a stage rule. */
+function summaryMoments(params: SqlParams, rules: StageRules, stage: StageTerm): string {
+  const p = stagePredicates(params, rules, { type: 'ty', nameKey: 'nm' });
+  return `arrayFilter((a, ty, nm) -> ${p[stage]}, ka, kt, kn)`;
+}
+
+/** The earliest of them (0: none, as arrayFirst over a timeline gives). */
+function summaryFirst(params: SqlParams, rules: StageRules, stage: StageTerm): string {
+  return `arrayMin(${summaryMoments(params, rules, stage)})`;
+}
 
 /** What the people query needs beyond the scope and rules. */
 export interface PeopleOptions {
@@ -31,18 +51,16 @@ export function peopleSql(
   rules: StageRules,
   options: PeopleOptions,
 ): string {
-  const timelines = timelinesSql(params, target, scope, rules, {
-    range: scope,
-    sessionTimeoutMs: options.sessionTimeoutMs,
-  });
+  const timelineOptions = { range: scope, sessionTimeoutMs: options.sessionTimeoutMs };
   const minPages = rules.engagement.minPageViewsPerSession;
-  const pages =
-    minPages > 0
-      ? `arrayFirst((x, fl, n) -> ${hasFlag('fl', 'page')} AND n = ${params.uint32(minPages, 'minpages')}, t, f,
+  const entry = `(${ENTRY_COLUMNS.map((c) => `entry_${c}`).join(', ')}) AS entry`;
+  const fromTimelines = (timelines: string) => {
+    const pages =
+      minPages > 0
+        ? `arrayFirst((x, fl, n) -> ${hasFlag('fl', 'page')} AND n = ${params.uint32(minPages, 'minpages')}, t, f,
         ${rankInSessionSql('page')})`
-      : 'toInt64(0)';
-  const devices = `SELECT device, user_only, entry_at,
-      (${ENTRY_COLUMNS.map((c) => `entry_${c}`).join(', ')}) AS entry,
+        : 'toInt64(0)';
+    return `SELECT device, user_only, entry_at, ${entry},
       arrayFirst((x, fl) -> ${hasFlag('fl', 'awareness')}, t, f) AS d_a,
       arrayFirst((x, fl) -> ${hasFlag('fl', 'engagement')}, t, f) AS d_e_event,
       ${pages} AS d_e_pages,
@@ -52,15 +70,27 @@ export function peopleSql(
     FROM (
 ${timelines}
     )`;
-  const having = personConditions(params, scope);
-  return `SELECT person, identified, a, e, t, r_candidates,
-  if(has_entry, tupleElement(entry, 1), 'direct') AS first_channel,
-  if(has_entry, tupleElement(entry, 2), '') AS first_campaign,
-  if(has_entry, tupleElement(entry, 3), 'direct') AS session_channel,
-  if(has_entry, tupleElement(entry, 4), '') AS campaign,
-  if(has_entry, tupleElement(entry, 5), '') AS device
-FROM (
-  SELECT
+  };
+  const sources = deviceSources(params, target, scope, rules, timelineOptions);
+  // A summary holds the first event of each (type, name, day) and the earliest r-th page view of
+  // a session: the same moments, read from a few elements instead of every event.
+  const fromSummaries = (
+    summaries: string,
+    only: string,
+  ) => `SELECT device, user_only, entry_at, entry, d_a, d_e_event, d_e_pages, d_t,
+      arrayFilter((x, u) -> u = 1, rs, arrayEnumerateUniq(arrayMap(x -> intDiv(x, 86400000), rs))) AS d_r
+    FROM (
+      SELECT device, user_only, entry_at, ${entry},
+        ${summaryFirst(params, rules, 'awareness')} AS d_a,
+        ${summaryFirst(params, rules, 'engagementEvent')} AS d_e_event,
+        ${minPages > 0 ? `nth_page_at[${params.uint32(minPages, 'minpagesat')}]` : 'toInt64(0)'} AS d_e_pages,
+        ${summaryFirst(params, rules, 'transaction')} AS d_t,
+        arraySort(${summaryMoments(params, rules, 'retention')}) AS rs
+      ${summaries}
+        AND ${only}
+    )`;
+  const identities = deviceIdentitiesSql(params, target);
+  const byPerson = (devices: string) => `SELECT
     if(id_user != 0, id_user, device) AS person,
     max(id_user != 0 OR user_only) AS identified,
     max(entry_at > 0) AS has_entry,
@@ -69,12 +99,36 @@ FROM (
     arrayMin(arrayFilter(x -> x > 0, [minIf(d_e_event, d_e_event > 0), minIf(d_e_pages, d_e_pages > 0)])) AS e,
     minIf(d_t, d_t > 0) AS t,
     groupArrayArray(d_r) AS r_candidates
-  FROM ${lookupJoin(
-    { sql: devices, alias: 'devices' },
-    { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
-    'device',
-  )}
-  GROUP BY person
+  FROM ${lookupJoin({ sql: devices, alias: 'devices' }, { sql: identities, alias: 'identities' }, 'device')}
+  GROUP BY person`;
+  let people: string;
+  if (sources.summaries && minPages <= SUMMARY_PAGE_RANKS) {
+    // A device with one summary row, no user id and no link is a person of its own: its row is
+    // the person's, with no regrouping — what most devices are, and a million-key GROUP BY
+    // costs more than everything else in the question. Every other device is grouped.
+    const alone = `user_only = 0 AND kinds = 1
+        AND device NOT IN (SELECT device FROM (${identities}) WHERE id_user != 0)`;
+    people = `SELECT device AS person, toUInt8(0) AS identified, entry_at > 0 AS has_entry, entry,
+    d_a AS a, arrayMin(arrayFilter(x -> x > 0, [d_e_event, d_e_pages])) AS e, d_t AS t, d_r AS r_candidates
+  FROM (
+${fromSummaries(sources.summaries, alone)}
+  )
+  UNION ALL
+  ${byPerson(`${fromSummaries(sources.summaries, `NOT (${alone})`)}
+    UNION ALL
+    ${fromTimelines(sources.events)}`)}`;
+  } else {
+    people = byPerson(fromTimelines(timelinesSql(params, target, scope, rules, timelineOptions)));
+  }
+  const having = personConditions(params, scope);
+  return `SELECT person, identified, a, e, t, r_candidates,
+  if(has_entry, tupleElement(entry, 1), 'direct') AS first_channel,
+  if(has_entry, tupleElement(entry, 2), '') AS first_campaign,
+  if(has_entry, tupleElement(entry, 3), 'direct') AS session_channel,
+  if(has_entry, tupleElement(entry, 4), '') AS campaign,
+  if(has_entry, tupleElement(entry, 5), '') AS device
+FROM (
+  ${people}
 )${having ? `\nWHERE ${having}` : ''}`;
 }
 

@@ -5,7 +5,7 @@
  * for a replay in another order with duplicates.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { EventRow } from '@waymark/contract/schema';
+import { type EventRow, summarizeWindow, TABLES } from '@waymark/contract/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, insertRows } from '../test/database.js';
 import { eventRow, identityRow } from '../test/events.js';
@@ -299,5 +299,92 @@ describe('a device with SDK and server-side events', () => {
     } finally {
       await client.command({ query: `DROP DATABASE IF EXISTS ${mixed}` });
     }
+  });
+});
+
+describe('answers from device summaries', () => {
+  /** Every question, under rules and timeouts the summaries were and were not built for. */
+  const everything = (q: Queries) =>
+    Promise.all([
+      ...(['none', 'first_channel', 'session_channel', 'campaign', 'device'] as const).map(
+        (breakdown) => q.funnel(ctx, funnelParams.parse({ ...november, breakdown })),
+      ),
+      q.funnel(ctx, funnelParams.parse({ ...november, identified: 'yes', window: '1' })),
+      q.funnel({ ...ctx, sessionTimeoutMs: 10 * 60_000 }, funnelParams.parse(november)),
+      q.funnel(
+        {
+          ...ctx,
+          rules: {
+            ...ctx.rules,
+            engagement: { ...ctx.rules.engagement, minPageViewsPerSession: 3 },
+          },
+        },
+        funnelParams.parse(november),
+      ),
+      q.attribution(ctx, attributionParams.parse(november)),
+      q.attribution(ctx, attributionParams.parse({ ...november, lookback: '1', halfLife: '0.5' })),
+      q.trends(ctx, trendsParams.parse(november)),
+      ...(['awareness', 'engagement', 'transaction'] as const).map((stage) =>
+        q.dropoff(ctx, dropoffParams.parse({ ...november, stage })),
+      ),
+      q.retention(ctx, retentionParams.parse({ ...november, weeks: '3' })),
+      // A range that cuts through people's events: those devices are read from their events.
+      q.funnel(ctx, funnelParams.parse({ from: '2026-11-03', to: '2026-11-06' })),
+    ]);
+
+  it('are the answers read from the events, also just after a late event', async () => {
+    const fromEvents = await everything(queries);
+    let done = { pending: 1, devices: 0 };
+    while (done.pending > 0) {
+      done = await summarizeWindow(client, database, {
+        projectId: ctx.projectId,
+        timeoutMs: ctx.sessionTimeoutMs,
+        settleMs: 0,
+        maxDevices: 3,
+      });
+    }
+    const [summarized] = await client
+      .query({
+        query: `SELECT count() AS n FROM ${database}.${TABLES.deviceSummaries}`,
+        format: 'JSONEachRow',
+      })
+      .then((r) => r.json<{ n: string }>());
+    expect(Number(summarized?.n)).toBeGreaterThan(5);
+    expect(await everything(createQueries(client, database))).toEqual(fromEvents);
+
+    // A late event of a summarized person counts at once (its device is read from its events).
+    await insertRows(client, database, [
+      track({ anonymous_id: 'f1' }, day(3, '09:00:00'), 'Order Completed', { revenue: 20 }),
+    ]);
+    const late = await everything(createQueries(client, database));
+    expect(late).not.toEqual(fromEvents);
+    // Every device read from its events (bots included: there are none) gives the same answer.
+    const funnelNow = await queries.funnel(
+      ctx,
+      funnelParams.parse({ ...november, bots: 'include' }),
+    );
+    expect(late[0]).toEqual(funnelNow);
+  });
+
+  it('are what the funnel reads once summarized: the events themselves are not read again', async () => {
+    let done = { pending: 1, devices: 0 };
+    while (done.pending > 0) {
+      done = await summarizeWindow(client, database, {
+        projectId: ctx.projectId,
+        timeoutMs: ctx.sessionTimeoutMs,
+        settleMs: 0,
+        maxDevices: 100,
+      });
+    }
+    const before = await queries.funnel(ctx, funnelParams.parse(november));
+    await client.command({
+      query: `DELETE FROM ${database}.${TABLES.events} WHERE 1`,
+      clickhouse_settings: { lightweight_deletes_sync: '2' },
+    });
+    expect(await createQueries(client, database).funnel(ctx, funnelParams.parse(november))).toEqual(
+      before,
+    );
+    const raw = await queries.funnel(ctx, funnelParams.parse({ ...november, bots: 'include' }));
+    expect(raw.total.steps[0]?.people).toBe(0);
   });
 });

@@ -103,29 +103,47 @@ export type StageRules = z.infer<typeof stageRulesSchema>;
 
 export const DEFAULT_STAGE_RULES: StageRules = Object.freeze(stageRulesSchema.parse({}));
 
+/** What a stage predicate reads of an event: its type and the hash of its name's key. */
+export interface EventTerms {
+  type: string;
+  /** The event name's key (event-name.ts). */
+  nameKey: string;
+}
+
+/** The terms of an events row (columns `type` and `event`). */
+export const EVENT_ROW_TERMS: EventTerms = {
+  type: 'type',
+  nameKey: eventNameKeySql('event'),
+};
+
 function trackEventIn(
   params: SqlParams,
   events: readonly string[],
-  column: string,
+  terms: EventTerms,
   hint: string,
 ): string {
   if (events.length === 0) return '0';
   const keys = [...new Set(events.map(eventNameKey))];
-  return `(type = 'track' AND ${eventNameKeySql(column)} IN ${params.strings(keys, hint)})`;
+  return `(${terms.type} = 'track' AND has(${params.strings(keys, hint)}, ${terms.nameKey}))`;
 }
 
 /**
- * SQL boolean expressions over an events row (columns `type` and `event`). Names match by their
- * key (`Order Completed` = `order_completed`, event-name.ts): the rules' names are keyed here,
- * the stored names in SQL. The rules' values are bound in `params` when a predicate is first
+ * SQL boolean expressions over an event's terms — the columns of an events row by default, or
+ * the elements of a device summary's arrays. Names match by their key (`Order Completed` =
+ * `order_completed`, event-name.ts): the rules' names are keyed here and the stored names in
+ * SQL. The rules' values are bound in `params` when a predicate is first
  * read, so a query binds only the lists it uses.
  */
-export function stagePredicates(params: SqlParams, rules: StageRules, eventColumn = 'event') {
+export function stagePredicates(
+  params: SqlParams,
+  rules: StageRules,
+  terms: EventTerms = EVENT_ROW_TERMS,
+) {
   const trackEvent = (events: readonly string[], hint: string) =>
-    trackEventIn(params, events, eventColumn, hint);
+    trackEventIn(params, events, terms, hint);
   return {
     get awareness() {
-      return `type IN ${params.strings(rules.awareness.types, 'atypes')}`;
+      return `${terms.type} IN ${params.strings(rules.awareness.types, 'atypes')}`;
     },
     get engagementEvent() {
       return trackEvent(rules.engagement.events, 'eevents');

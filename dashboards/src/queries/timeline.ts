@@ -1,32 +1,36 @@
 /**
- * Device timelines and sessions for every source, computed at query time from the stored events.
+ * Device timelines and sessions for every source, as the questions read them: per device (and
+ * SDK or not) its events deduplicated and in order, with their sessions (the rule and why it is
+ * computed, not stored with the events: contract/src/schema/timeline.ts) and each event's flags
+ * under the question's stage rules.
  *
- * Why at query time: a session is a function of *all* of a device's events — a late or
- * out-of-order event can merge two sessions (it fills the gap between them) or split one (it
- * carries a new campaign). Sessions stored when events load would depend on arrival order;
- * computed here from the deduplicated set of events in time order, they are the same for a clean
- * stream, a replay, duplicates and late arrival, and a changed timeout applies to history.
+ * Two sources give the same rows. A device's stored summary (contract/src/schema/summaries.ts)
+ * when it has no change since its project's watermark, was computed with the project's session
+ * timeout and lies wholly inside the range read — one row read instead of its events regrouped,
+ * sorted and deduplicated; the device's events otherwise (changed since, straddling the range,
+ * or a scope the summaries do not cover: a device-type filter, bots included). The stage rules
+ * become flags here in both cases, so a changed rule applies to history.
  *
- * The rule (the SDK's, sdk/src/core/session.ts, applied server-side): per device, events in
- * (timestamp, message) order; a session starts at the first event, after more than the
- * project's timeout of inactivity, or at an event whose touch carries attribution (a campaign,
- * an ad click, an external referrer: a key of source|medium|campaign|term|content) different from
- * the current session's — the last such key seen in it. Touch-less events (server-side tracks
- * and identifies: no page, no campaign) join the session they fall in and keep it alive; a
- * session's channel is that of its first touch-bearing event, and a session without one is no
- * touch. Events of the Waymark SDK keep the SDK's own session id and session touch.
- *
- * One row per (device, SDK or not) with the device's events deduplicated (the earliest copy of
- * each message) and sorted, as parallel arrays: times `t` (epoch ms), messages `m`, flags `f`
- * (FLAG bits), session index `s` (1, 2, … in order of start), own-touch channels `c`, and
- * revenue `v` when asked. Array lambdas here never capture another array (ClickHouse would copy
- * it once per element): they zip arrays of equal length instead.
+ * Rows: `device`, `sdk`, `user_only`, parallel arrays `t` (epoch ms), `m` (message hashes), `f`
+ * (FLAG bits), `s` (session index, 1, 2, … in order of start), `c` (the events' own session
+ * channels), `v` (revenue, when asked), and the entry (`entry_at`, `entry_<column>`).
  */
-import { DEVICE_KEY_SQL } from '@waymark/contract/schema';
+import {
+  changedDevicesSql,
+  ENTRY_COLUMNS,
+  eventsOfDevicesSql,
+  TABLES,
+  TOUCH_BEARING_SQL,
+  timelineSql,
+  watermarkSql,
+} from '@waymark/contract/schema';
+import { sqlIdentifier } from '../sql/escape.js';
 import type { SqlParams } from '../sql/params.js';
-import { eventConditions, type QueryTarget, tableOf } from './base.js';
+import { eventConditions, projectParam, type QueryTarget, tableOf } from './base.js';
 import type { Scope } from './scope.js';
-import { type StageRules, stagePredicates } from './stages.js';
+import { EVENT_ROW_TERMS, type EventTerms, type StageRules, stagePredicates } from './stages.js';
+
+export { ENTRY_COLUMNS, TOUCH_BEARING_SQL };
 
 /** Bits of an event's flags: which stage rules it meets and what kind of event it is. */
 export const FLAG = {
@@ -44,36 +48,12 @@ export const hasFlag = (flags: string, flag: keyof typeof FLAG) =>
   `bitTest(${flags}, ${FLAG[flag]})`;
 
 /**
- * Events that are a visit: every event of the Waymark SDK (it runs in the page), and of other
- * libraries a page or screen view or any event with a page URL / referrer or a non-direct
- * touch — not a server-side call without page context.
- */
-export const TOUCH_BEARING_SQL =
-  "session_id != '' OR type IN ('page', 'screen') OR page_url != '' OR page_referrer != '' OR session_channel != 'direct'";
-
-/**
  * Each event's rank among the events with `flag` in its own session (1 for the first; an event
  * without the flag ranks among the others without it, so test the flag too), over a timeline's
  * arrays `s` and `f`.
  */
 export const rankInSessionSql = (flag: keyof typeof FLAG) =>
   `arrayEnumerateUniq(arrayMap((ss, fl) -> if(${hasFlag('fl', flag)}, ss, 0), s, f))`;
-
-/**
- * The attribution key of an event's own touch: 0 for direct (no campaign, click id or external
- * referrer); for SDK events the SDK's session id instead, which alone decides their sessions.
- */
-const SESSION_KEY = `if(session_id != '', cityHash64(session_id),
-      if(session_channel = 'direct', 0, cityHash64(session_source, session_medium, session_campaign, session_term, session_content)))`;
-
-/** The attributes of a person's entry: their earliest touch-bearing event's. */
-export const ENTRY_COLUMNS = [
-  'first_channel',
-  'first_campaign',
-  'session_channel',
-  'session_campaign',
-  'device_type',
-] as const;
 
 export interface TimelineOptions {
   /** Events read (attribution reads a lookback before the scope). */
@@ -84,10 +64,106 @@ export interface TimelineOptions {
   revenue?: boolean;
 }
 
+/** The FLAG bits of an event under the rules, from its terms and its visit flag (0/1). */
+function flagsSql(params: SqlParams, rules: StageRules, terms: EventTerms, touch: string): string {
+  const p = stagePredicates(params, rules, terms);
+  return `toUInt8(${[
+    `toUInt8(${p.awareness})`,
+    `bitShiftLeft(toUInt8(${p.engagementEvent}), ${FLAG.engagement})`,
+    `bitShiftLeft(toUInt8(${p.transaction}), ${FLAG.transaction})`,
+    `bitShiftLeft(toUInt8(${p.retention}), ${FLAG.retention})`,
+    `bitShiftLeft(toUInt8(${terms.type} = 'page'), ${FLAG.page})`,
+    `bitShiftLeft(toUInt8(${touch}), ${FLAG.touch})`,
+  ].join(' + ')})`;
+}
+
+/** Devices a question reads from their events at most, beside summaries (see timelinesSql). */
+const MAX_DEVICES_READ_RAW = 100_000;
+
+/** Whether device summaries can answer for this scope: they hold every non-bot event. */
+function summariesCover(scope: Scope): boolean {
+  return scope.devices.length === 0 && !scope.includeBots;
+}
+
 /**
- * One row per device and source kind: `device`, `user_only` (keyed by a user id: no anonymous
- * id), the arrays described in the file comment, and the entry attributes (ENTRY_COLUMNS, from
- * the earliest touch-bearing event; `entry_at` its time, 0: none).
+ * Where a question's devices come from: `summaries`, the clause (`FROM … WHERE …`) of the
+ * device summaries that answer for the scope, absent when none can (a device-type filter, bots
+ * included); and `events`, the timelines of every other device with events in the range,
+ * computed from its events (all devices when `summaries` is absent).
+ */
+export interface DeviceSources {
+  summaries?: string;
+  events: string;
+}
+
+export function deviceSources(
+  params: SqlParams,
+  target: QueryTarget,
+  scope: Scope,
+  rules: StageRules,
+  options: TimelineOptions,
+): DeviceSources {
+  const timeout = params.int64(options.sessionTimeoutMs, 'timeout');
+  const out = [
+    'device',
+    'sdk',
+    'user_only',
+    't',
+    'm',
+    'f',
+    's',
+    'c',
+    ...(options.revenue ? ['v'] : []),
+    'entry_at',
+    ...ENTRY_COLUMNS.map((c) => `entry_${c}`),
+  ].join(', ');
+  const fromEvents = (only?: string) =>
+    `SELECT ${out} FROM (
+${timelineSql({
+  from: tableOf(target),
+  where: `${eventConditions(params, target, scope, options.range)}${only ? `\n  AND ${only}` : ''}`,
+  timeoutMs: timeout,
+  fields: [
+    { expr: flagsSql(params, rules, EVENT_ROW_TERMS, 'touch'), as: 'f' },
+    { expr: 'session_channel', as: 'c' },
+    ...(options.revenue ? [{ expr: 'revenue', as: 'v' }] : []),
+  ],
+})}
+)`;
+  if (!target.summaries || !summariesCover(scope)) return { events: fromEvents() };
+
+  const db = sqlIdentifier(target.database);
+  const summaries = `${db}.${sqlIdentifier(TABLES.deviceSummaries)}`;
+  const project = projectParam(params, target);
+  const start = params.dateTime(options.range.start, 'readstart');
+  const end = params.dateTime(options.range.end, 'readend');
+  const answers = `timeout_ms = ${timeout} AND min_at >= ${start} AND max_at < ${end}`;
+  // The devices read from their events: changed since the watermark, or with a summary that
+  // cannot answer (events on both sides of the range's start or end, another timeout). Listed
+  // up to a bound: past it (summaries not built yet, a range that cuts through most devices)
+  // every device is read from its events, since sets of millions cost more than they save.
+  const fromRaw = `SELECT device, device_id, user_only FROM (
+${changedDevicesSql(db, project, { after: watermarkSql(db, project) })}
+  )
+  UNION ALL
+  SELECT device, device_id, user_only FROM ${summaries}
+  WHERE project_id = ${project} AND max_at >= ${start} AND min_at < ${end} AND NOT (${answers})
+  LIMIT ${MAX_DEVICES_READ_RAW + 1}`;
+  const summariesAnswer = `(SELECT count() FROM (${fromRaw})) <= ${MAX_DEVICES_READ_RAW}`;
+  return {
+    summaries: `FROM ${summaries} FINAL
+  WHERE project_id = ${project} AND ${answers} AND ${summariesAnswer}
+    AND device NOT IN (SELECT device FROM (${fromRaw}))`,
+    events: fromEvents(`(NOT ${summariesAnswer} OR ${eventsOfDevicesSql(fromRaw)})`),
+  };
+}
+
+/** The rules' predicates over the elements of a summary's arrays (`yy` type, `nn` name key). */
+export const SUMMARY_TERMS: EventTerms = { type: 'yy', nameKey: 'nn' };
+
+/**
+ * The timelines of the scope's devices, one row per device and source kind, from both sources
+ * (deviceSources): the rows the file comment describes.
  */
 export function timelinesSql(
   params: SqlParams,
@@ -96,52 +172,15 @@ export function timelinesSql(
   rules: StageRules,
   options: TimelineOptions,
 ): string {
-  const p = stagePredicates(params, rules);
-  const timeout = params.int64(options.sessionTimeoutMs, 'timeout');
-  const flags = [
-    `toUInt8(${p.awareness})`,
-    `bitShiftLeft(toUInt8(${p.engagementEvent}), ${FLAG.engagement})`,
-    `bitShiftLeft(toUInt8(${p.transaction}), ${FLAG.transaction})`,
-    `bitShiftLeft(toUInt8(${p.retention}), ${FLAG.retention})`,
-    `bitShiftLeft(toUInt8(type = 'page'), ${FLAG.page})`,
-    `bitShiftLeft(toUInt8(${TOUCH_BEARING_SQL}), ${FLAG.touch})`,
-  ].join(' + ');
-  const revenue = options.revenue ? ', revenue' : '';
-  const entry = ENTRY_COLUMNS.map((c) => `argMinIf(${c}, timestamp, touch) AS entry_${c}`).join(
-    ',\n    ',
-  );
-  return `SELECT
-    device, sdk, user_only,
-    arraySort(groupArray((ms, msg, flags, key, channel${revenue}))) AS copies,
-    arrayFilter((x, n) -> n = 1, copies, arrayEnumerateUniq(arrayMap(x -> x.2, copies))) AS ev,
-    arrayMap(x -> x.1, ev) AS t,
-    arrayMap(x -> x.2, ev) AS m,
-    arrayMap(x -> x.3, ev) AS f,
-    arrayMap(x -> x.5, ev) AS c,${options.revenue ? '\n    arrayMap(x -> x.6, ev) AS v,' : ''}
-    arrayMap(x -> x.4, ev) AS k,
-    arrayMap((d, i) -> i = 1 OR d > ${timeout}, arrayDifference(t), arrayEnumerate(t)) AS gap,
-    arrayFill(x -> x != 0, arrayMap((kk, g) -> if(kk != 0, kk, toUInt64(g)), k, gap)) AS held,
-    arrayMap((kk, g, before) -> g OR (kk != 0 AND kk != before), k, gap, arrayPushFront(arrayPopBack(held), toUInt64(1))) AS starts,
-    arrayEnumerateDense(if(sdk, k, arrayCumSum(arrayMap(x -> toUInt64(x), starts)))) AS s,
-    toInt64(minIf(ms, touch)) AS entry_at,
-    ${entry}
-  FROM (
-    SELECT
-      ${DEVICE_KEY_SQL} AS device,
-      session_id != '' AS sdk,
-      anonymous_id = '' AS user_only,
-      toUnixTimestamp64Milli(toDateTime64(timestamp, 3)) AS ms,
-      cityHash64(message_id) AS msg,
-      toUInt8(${flags}) AS flags,
-      ${SESSION_KEY} AS key,
-      session_channel AS channel,
-      ${hasFlag('flags', 'touch')} AS touch,
-      timestamp${revenue},
-      ${ENTRY_COLUMNS.join(', ')}
-    FROM ${tableOf(target)}
-    WHERE ${eventConditions(params, target, scope, options.range)}
-  )
-  GROUP BY device, sdk, user_only`;
+  const sources = deviceSources(params, target, scope, rules, options);
+  if (!sources.summaries) return sources.events;
+  const flags = flagsSql(params, rules, SUMMARY_TERMS, 'tt');
+  return `SELECT device, sdk, user_only, t, m,
+    arrayMap((yy, nn, tt) -> ${flags}, y, n, touch) AS f,
+    s, CAST(c, 'Array(String)') AS c,${options.revenue ? ' v,' : ''} entry_at, ${ENTRY_COLUMNS.map((c) => `entry_${c}`).join(', ')}
+  ${sources.summaries}
+UNION ALL
+${sources.events}`;
 }
 
 /**
