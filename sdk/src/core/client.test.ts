@@ -1,3 +1,4 @@
+import { classifyChannel } from '@waymark/contract/channel';
 import type { WireEvent } from '@waymark/contract/wire';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from './client.js';
@@ -231,7 +232,6 @@ describe('event shape', () => {
         sessionStartedAt: new Date(T0).toISOString(),
         sessionTouch: touch,
         firstTouch: touch,
-        channel: 'email',
       },
     });
   });
@@ -292,7 +292,8 @@ describe('sessions in the client', () => {
     expect(d!.sessionId).not.toBe(a!.sessionId);
     expect(d!.sessionStartedAt).toBe(new Date(T0 + 29 * 60_000).toISOString());
     // The new session started on the current page, without the landing's campaign.
-    expect(d!.channel).toBe('direct');
+    expect(d!.sessionTouch?.url).toBe('https://shop.example.com/account');
+    expect(classifyChannel(d!.sessionTouch!).channel).toBe('direct');
     expect(d!.firstTouch).toEqual(a!.firstTouch);
   });
 });

@@ -84,7 +84,6 @@ export function createClient(
         sessionStartedAt: new Date(session.start).toISOString(),
         sessionTouch: session.touch,
         firstTouch,
-        channel: session.channel,
         ...(droppedEvents && { droppedEvents }),
       },
     };
