@@ -7,7 +7,7 @@
 import { CLICK_IDS } from './channel/click-ids.js';
 import { channelOf } from './channel/rules.js';
 import { isMailHost, searchSite } from './channel/sources.js';
-import { hostOf, isInternalReferrer, queryParams, utmCampaign } from './channel/url.js';
+import { hostOf, isInternalHost, queryParams, utmCampaign } from './channel/url.js';
 import type { ChannelTouch, WireCampaign } from './wire.js';
 
 export { isDirect } from './channel/rules.js';
@@ -52,7 +52,7 @@ export function touchSource({ url, referrer = '', campaign = {} }: ChannelInput)
   let medium = utmMedium.toLowerCase();
   if (!(source || medium)) {
     if (click) [, source, medium] = click;
-    else if (referrerHost && !isInternalReferrer(url, referrer)) {
+    else if (referrerHost && !isInternalHost(url, referrerHost)) {
       const host = referrerHost.replace(/^www\./, '');
       const search = searchSite(host);
       source = search || host;
