@@ -1,5 +1,6 @@
 import { classifyChannel } from '@waymark/contract/channel';
 import type { WireEvent } from '@waymark/contract/wire';
+import { eventSchema } from '@waymark/contract/wire-schema';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from './client.js';
 import type { WaymarkConfig } from './config.js';
@@ -271,6 +272,27 @@ describe('event shape', () => {
     expect(loggedOut!.userId).toBeUndefined();
     expect(loggedOut!.anonymousId).not.toBe(before!.anonymousId);
     expect(loggedOut!.context?.waymark?.sessionId).not.toBe(before!.context?.waymark?.sessionId);
+  });
+});
+
+describe('group', () => {
+  it('sends a group event with the group id, its traits and the current user', async () => {
+    const { client, transport } = setup();
+    client.identify('user-1');
+    client.group('acme', { plan: 'enterprise' });
+    client.group('globex');
+    await client.flush();
+    const [, acme, globex] = sentEvents(transport.batches) as WireEvent[];
+    expect(acme).toMatchObject({
+      type: 'group',
+      groupId: 'acme',
+      traits: { plan: 'enterprise' },
+      userId: 'user-1',
+    });
+    expect(acme!.context?.waymark?.sessionId).toBeTruthy();
+    expect(globex).toMatchObject({ type: 'group', groupId: 'globex', traits: {} });
+    // What the collector accepts: a group event needs its groupId.
+    expect(eventSchema.safeParse(acme).success).toBe(true);
   });
 });
 

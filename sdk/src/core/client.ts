@@ -134,6 +134,10 @@ export function createClient(
       if (userId && !options?.userId) store.set(KEYS.userId, userId);
       send('identify', { userId, traits: (traits ?? {}) as JsonObject }, options);
     },
+    /** Segment's `group`: the user belongs to `groupId` (a company, an account), with its traits. */
+    group(groupId: string, traits?: Properties, options?: EventOptions): void {
+      send('group', { groupId, traits: (traits ?? {}) as JsonObject }, options);
+    },
     /** Links `previousId` (default: the current user or anonymous id) to `userId`. */
     alias(userId: string, previousId?: string, options?: EventOptions): void {
       const previous = previousId ?? store.get(KEYS.userId) ?? anonymousId();
