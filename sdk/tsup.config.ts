@@ -33,7 +33,7 @@ const INTERNAL_PROPERTIES = [
   'queued',
   'maxEvents',
   'maxBytes',
-  // classifyChannel's answer, of which the SDK reads the channel and the key fields
+  // touchSource's answer, of which the SDK reads the session key's fields
   'clickIdType',
   'referrerHost',
 ];

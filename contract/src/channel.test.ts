@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyChannel, isInternalReferrer } from './channel.js';
+import { searchSite, sourceKind } from './channel/sources.js';
+import { classifyChannel, isDirect, isInternalReferrer, touchSource } from './channel.js';
 import type { Channel } from './wire.js';
 
 const SITE = 'https://shop.example.com/landing';
@@ -415,6 +416,49 @@ describe('classifyChannel', () => {
   it('names the first click id in priority order when several are present', () => {
     const touch = classifyChannel({ url: `${SITE}?fbclid=1&gclid=2` });
     expect(touch).toMatchObject({ channel: 'paid', clickIdType: 'gclid' });
+  });
+});
+
+describe('touchSource', () => {
+  it('is what classifyChannel finds before its channel rules, for every case above', () => {
+    for (const [, url, referrer] of rows) {
+      const { channel: _, ...touch } = classifyChannel({ url, referrer });
+      expect(touchSource({ url, referrer })).toEqual(touch);
+    }
+  });
+});
+
+describe('isDirect', () => {
+  it.each([
+    ['(direct)', '(none)', true],
+    ['(direct)', '(not set)', true],
+    ['(direct)', '', true],
+    ['(direct)', 'cpc', false],
+    ['google', '(none)', false],
+  ])('%s / %s: %s', (source, medium, direct) => {
+    expect(isDirect(source, medium)).toBe(direct);
+  });
+});
+
+describe('searchSite and sourceKind', () => {
+  it.each([
+    ['google.com', 'google', 'search'],
+    ['www.google.co.uk', 'google', 'search'],
+    ['search.brave.com', 'brave', 'search'],
+    ['google', 'google', 'search'],
+    ['mail.google.com', '', undefined],
+    ['facebook.com', '', 'social'],
+    ['l.facebook.com', '', 'social'],
+    ['fb.me', '', 'social'],
+    ['t.co', '', 'social'],
+    ['youtu.be', '', 'video'],
+    ['www.amazon.de', '', 'shopping'],
+    ['googleusercontent.com', '', undefined],
+    ['constructor', '', undefined],
+    ['', '', undefined],
+  ])('%s: %j, %s', (source, site, kind) => {
+    expect(searchSite(source)).toBe(site);
+    expect(sourceKind(source)).toBe(kind);
   });
 });
 

@@ -66,7 +66,7 @@ export interface WaymarkContext {
   sessionTouch?: WireTouch;
   /** The person's first touch ever (persisted by the SDK). */
   firstTouch?: WireTouch;
-  /** The SDK's own classification: informative only, the collector re-classifies. */
+  /** Sent by earlier SDK builds (their own classification); accepted, ignored: the collector classifies. */
   channel?: Channel;
   /** Events the SDK dropped from its full offline queue since the last report. */
   droppedEvents?: number;

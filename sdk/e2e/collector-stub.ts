@@ -23,7 +23,7 @@ function appHtml(port: number, attributes: string, title: string): string {
 <html><head><meta charset="utf-8"><title>${title}</title>
 <script>
   window.waymark = window.waymark || [];
-  ['track', 'page', 'identify', 'alias', 'reset', 'optOut', 'optIn', 'flush', 'init'].forEach(function (m) {
+  ['track', 'page', 'identify', 'alias', 'group', 'reset', 'optOut', 'optIn', 'flush', 'init'].forEach(function (m) {
     waymark[m] = function () { waymark.push([m].concat([].slice.call(arguments))); };
   });
   if (location.search.indexOf('optout') >= 0) waymark.optOut();

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { parse } from 'acorn';
 
-const DEFAULT_BUDGET = 4700;
+const DEFAULT_BUDGET = 4096;
 const ECMA_VERSION = 2020;
 
 const args = process.argv.slice(2);

@@ -18,7 +18,7 @@ function size(code: string, ...args: string[]) {
 describe('npm run size', () => {
   it('prints raw, gzip and brotli sizes and passes under the budget', () => {
     const { status, output } = size('var a = 1;');
-    expect(output).toMatch(/raw\s+10 B\n\s+gzip\s+\d+ B \(budget 4700 B\)\n\s+brotli\s+\d+ B/);
+    expect(output).toMatch(/raw\s+10 B\n\s+gzip\s+\d+ B \(budget 4096 B\)\n\s+brotli\s+\d+ B/);
     expect(status).toBe(0);
   });
 

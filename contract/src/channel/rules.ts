@@ -8,6 +8,10 @@ const SOCIAL_MEDIUM = /^(social([- ](network|media))?|sm)$|video/;
 const SHOP_CAMPAIGN = /(([^a-df-z]|^)shop|shopping)/;
 const EMAIL = /^e[-_ ]?mail$/;
 
+/** GA4's Direct: source (direct) with medium (none), (not set) or none. Inputs are lower-case. */
+export const isDirect = (source: string, medium: string): boolean =>
+  source === '(direct)' && /^(\(none\)|\(not set\))?$/.test(medium);
+
 /**
  * GA4's default channel group rules, in GA4's order, folded onto Waymark's seven channels
  * (https://support.google.com/analytics/answer/9756891). Where GA4 has a channel Waymark does
@@ -17,8 +21,7 @@ const EMAIL = /^e[-_ ]?mail$/;
  * Inputs are lower-case.
  */
 export function channelOf(source: string, medium: string, campaign: string): Channel {
-  // (direct) with medium (none), (not set) or none.
-  if (source === '(direct)' && /^(\(none\)|\(not set\))?$/.test(medium)) return 'direct';
+  if (isDirect(source, medium)) return 'direct';
   const kind = sourceKind(source);
   const paidMedium = PAID_MEDIUM.test(medium);
   const shopping = kind === 'shopping' || SHOP_CAMPAIGN.test(campaign);

@@ -75,11 +75,15 @@ const REGISTRABLE = /[^.]*\.(?:(?:co|com|net|org|gov|edu|ac|or|ne|go|gob|ltd|plc
 export const siteOf = (host: string): string =>
   (!/^[\d.]+$|^\[/.test(host) && REGISTRABLE.exec(host)?.[0]) || host;
 
+/** Whether a (non-empty) referrer host is on the page's own site: same registrable host. */
+export const isInternalHost = (pageUrl: string, referrerHost: string): boolean =>
+  siteOf(referrerHost) === siteOf(hostOf(pageUrl));
+
 /**
  * Whether a referrer is the page's own site (same registrable host, any subdomain). An
  * internal referrer never starts a new session and never counts as a referral.
  */
 export function isInternalReferrer(pageUrl: string, referrer: string): boolean {
   const referrerHost = hostOf(referrer);
-  return referrerHost !== '' && siteOf(referrerHost) === siteOf(hostOf(pageUrl));
+  return referrerHost !== '' && isInternalHost(pageUrl, referrerHost);
 }

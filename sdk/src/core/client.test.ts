@@ -1,4 +1,6 @@
+import { classifyChannel } from '@waymark/contract/channel';
 import type { WireEvent } from '@waymark/contract/wire';
+import { eventSchema } from '@waymark/contract/wire-schema';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from './client.js';
 import type { WaymarkConfig } from './config.js';
@@ -231,7 +233,6 @@ describe('event shape', () => {
         sessionStartedAt: new Date(T0).toISOString(),
         sessionTouch: touch,
         firstTouch: touch,
-        channel: 'email',
       },
     });
   });
@@ -274,6 +275,27 @@ describe('event shape', () => {
   });
 });
 
+describe('group', () => {
+  it('sends a group event with the group id, its traits and the current user', async () => {
+    const { client, transport } = setup();
+    client.identify('user-1');
+    client.group('acme', { plan: 'enterprise' });
+    client.group('globex');
+    await client.flush();
+    const [, acme, globex] = sentEvents(transport.batches) as WireEvent[];
+    expect(acme).toMatchObject({
+      type: 'group',
+      groupId: 'acme',
+      traits: { plan: 'enterprise' },
+      userId: 'user-1',
+    });
+    expect(acme!.context?.waymark?.sessionId).toBeTruthy();
+    expect(globex).toMatchObject({ type: 'group', groupId: 'globex', traits: {} });
+    // What the collector accepts: a group event needs its groupId.
+    expect(eventSchema.safeParse(acme).success).toBe(true);
+  });
+});
+
 describe('sessions in the client', () => {
   it('keeps the session while events come and starts a new one after the configured inactivity', async () => {
     const { client, transport, env } = setup({ config: { sessionTimeout: 10 } });
@@ -292,7 +314,8 @@ describe('sessions in the client', () => {
     expect(d!.sessionId).not.toBe(a!.sessionId);
     expect(d!.sessionStartedAt).toBe(new Date(T0 + 29 * 60_000).toISOString());
     // The new session started on the current page, without the landing's campaign.
-    expect(d!.channel).toBe('direct');
+    expect(d!.sessionTouch?.url).toBe('https://shop.example.com/account');
+    expect(classifyChannel(d!.sessionTouch!).channel).toBe('direct');
     expect(d!.firstTouch).toEqual(a!.firstTouch);
   });
 });

@@ -84,7 +84,6 @@ export function createClient(
         sessionStartedAt: new Date(session.start).toISOString(),
         sessionTouch: session.touch,
         firstTouch,
-        channel: session.channel,
         ...(droppedEvents && { droppedEvents }),
       },
     };
@@ -134,6 +133,10 @@ export function createClient(
     identify(userId: string, traits?: Properties, options?: EventOptions): void {
       if (userId && !options?.userId) store.set(KEYS.userId, userId);
       send('identify', { userId, traits: (traits ?? {}) as JsonObject }, options);
+    },
+    /** Segment's `group`: the user belongs to `groupId` (a company, an account), with its traits. */
+    group(groupId: string, traits?: Properties, options?: EventOptions): void {
+      send('group', { groupId, traits: (traits ?? {}) as JsonObject }, options);
     },
     /** Links `previousId` (default: the current user or anonymous id) to `userId`. */
     alias(userId: string, previousId?: string, options?: EventOptions): void {

@@ -39,13 +39,13 @@ describe('sessions', () => {
       url: SITE,
       referrer: 'https://www.google.com/',
     }).session;
-    expect(organic.channel).toBe('organic');
+    expect(organic.key).toBe('google|organic|||');
     const email = currentSession(store, T0 + MIN, TIMEOUT, {
       url: `${SITE}?utm_source=newsletter&utm_medium=email`,
       referrer: '',
     }).session;
     expect(email.id).not.toBe(organic.id);
-    expect(email.channel).toBe('email');
+    expect(email.key).toBe('newsletter|email|||');
     expect(email.touch).toEqual({
       url: `${SITE}?utm_source=newsletter&utm_medium=email`,
       referrer: '',
@@ -60,7 +60,7 @@ describe('sessions', () => {
       referrer: 'https://news.other.org/a',
     }).session;
     expect(next.id).not.toBe(first.id);
-    expect(next.channel).toBe('referral');
+    expect(next.key).toBe('news.other.org|referral|||');
   });
 
   it('keeps the session on a reload with the same campaign, an internal referrer or no referrer', () => {
@@ -74,6 +74,37 @@ describe('sessions', () => {
     ] as const) {
       expect(currentSession(store, T0 + minute * MIN, TIMEOUT, next).session.id).toBe(first.id);
     }
+  });
+
+  it('keys a landing by its source, medium, campaign, term and content; direct is no key', () => {
+    const keyOf = (url: string, referrer = '') => {
+      const session = currentSession(memoryStore(), T0, TIMEOUT, { url, referrer }).session;
+      return session.key;
+    };
+    expect(keyOf(SITE)).toBe('');
+    expect(keyOf(SITE, `${SITE}cart`)).toBe('');
+    expect(keyOf(`${SITE}?utm_campaign=spring`)).toBe('');
+    expect(keyOf(`${SITE}?utm_source=(direct)&utm_medium=(not set)`)).toBe('');
+    expect(
+      keyOf(`${SITE}?utm_source=Google&utm_medium=CPC&utm_campaign=Spring&utm_term=shoes`),
+    ).toBe('google|cpc|Spring|shoes|');
+    expect(keyOf(`${SITE}?gclid=abc&utm_campaign=winter`)).toBe('google|cpc|winter||');
+    expect(keyOf(`${SITE}?fbclid=abc`)).toBe('facebook|social|||');
+    expect(keyOf(SITE, 'https://www.google.co.uk/')).toBe('google|organic|||');
+    expect(keyOf(SITE, 'https://mail.google.com/')).toBe('mail.google.com|email|||');
+    expect(keyOf(SITE, 'https://l.facebook.com/l.php')).toBe('l.facebook.com|referral|||');
+  });
+
+  it('keeps the session when a search engine sends the visitor back from another country site', () => {
+    const first = currentSession(store, T0, TIMEOUT, {
+      url: SITE,
+      referrer: 'https://www.google.com/',
+    }).session;
+    const next = currentSession(store, T0 + MIN, TIMEOUT, {
+      url: `${SITE}b`,
+      referrer: 'https://www.google.co.uk/',
+    }).session;
+    expect(next.id).toBe(first.id);
   });
 
   it('records the first touch once and keeps it across sessions', () => {

@@ -1,5 +1,5 @@
-import { classifyChannel } from '@waymark/contract/channel';
-import type { Channel, WireTouch } from '@waymark/contract/wire';
+import { isDirect, touchSource } from '@waymark/contract/channel';
+import type { WireTouch } from '@waymark/contract/wire';
 import { KEYS, readJson, type Store, writeJson } from './store.js';
 import { uuid } from './uuid.js';
 
@@ -12,7 +12,6 @@ export interface Session {
   touch: WireTouch;
   /** What attributes the session (source|medium|campaign|…), '' for direct / internal. */
   key: string;
-  channel: Channel;
 }
 
 /** A landing: the URL and referrer of a page load. */
@@ -22,15 +21,12 @@ export type Landing = Pick<WireTouch, 'url' | 'referrer'>;
  * The attribution of a landing, '' when it carries none (direct, or an internal referrer).
  * A landing with a different key than the running session starts a new session, as in GA4.
  */
-const attribution = (landing: Landing) => {
-  const touch = classifyChannel(landing);
-  return {
-    channel: touch.channel,
-    key:
-      touch.channel === 'direct'
-        ? ''
-        : [touch.source, touch.medium, touch.campaign, touch.term, touch.content].join('|'),
-  };
+const attribution = (landing: Landing): string => {
+  const { source, medium, campaign, term, content, clickIdType } = touchSource(landing);
+  // A click id always attributes; otherwise the channel would be direct exactly here.
+  return clickIdType || !isDirect(source, medium)
+    ? [source, medium, campaign, term, content].join('|')
+    : '';
 };
 
 /**
@@ -45,13 +41,9 @@ export function currentSession(
 ): { session: Session; firstTouch: WireTouch } {
   let session = readJson<Session>(store, KEYS.session);
   const arriving = landing && attribution(landing);
-  if (
-    !session ||
-    now - session.last > timeoutMs ||
-    (arriving?.key && arriving.key !== session.key)
-  ) {
+  if (!session || now - session.last > timeoutMs || (arriving && arriving !== session.key)) {
     const touch = { url: '', referrer: '', ...landing, timestamp: new Date(now).toISOString() };
-    session = { id: uuid(), start: now, last: now, touch, ...attribution(touch) };
+    session = { id: uuid(), start: now, last: now, touch, key: attribution(touch) };
   }
   session.last = now;
   writeJson(store, KEYS.session, session);
