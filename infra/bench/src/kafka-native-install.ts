@@ -121,11 +121,15 @@ function ensureDebianPackages(log: (line: string) => void): void {
   }
 }
 
-/** The environment of a nested npm: npm's own per-run variables removed (a bench runs under npm). */
+/**
+ * The environment of the nested npm: the variables npm sets for the script that runs the bench
+ * (its package, lifecycle, local prefix) removed; the user's npm settings kept.
+ */
 function npmEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { CKJS_LINKING: 'dynamic' };
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(npm_|INIT_CWD$)/i.test(k)) env[k] ??= v;
+    const npmRun = /^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/.test(k);
+    if (!npmRun) env[k] ??= v;
   }
   return env;
 }
