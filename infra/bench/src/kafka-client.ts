@@ -4,6 +4,9 @@
  */
 import type { BenchRecord } from './kafka-records.js';
 
+/** The report's name for the Kafka client benchmark. */
+export const BENCH = 'Kafka clients';
+
 export const COMPRESSIONS = ['none', 'gzip'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
 
@@ -34,6 +37,11 @@ export interface BenchConsumer {
 export interface KafkaClientUnderTest {
   /** Library name and version, as the report shows it. */
   readonly name: string;
+  /**
+   * Sends outstanding at once in the library's own pattern, measured besides the collector's one
+   * at a time; only for a library that stays correct with several (the overlap probe checks).
+   */
+  readonly inFlight?: number;
   /** A connected producer for `topic` (connection and metadata are not part of the timing). */
   producer(topic: string, compression: Compression): Promise<BenchProducer>;
   /**
@@ -50,8 +58,8 @@ export interface KafkaClientUnderTest {
 /**
  * Produces `records` in consecutive batches of `batchSize`, `concurrency` batches outstanding at
  * once, every client through this same loop. The collector keeps one produce outstanding per
- * producer (its coalescer gathers concurrent requests into the next batch), so the timed runs use
- * a concurrency of 1; the overlap probe uses more.
+ * producer (its coalescer gathers concurrent requests into the next batch), so every client is
+ * timed with a concurrency of 1; a client's own `inFlight` and the overlap probe use more.
  */
 export async function produceAll(
   producer: BenchProducer,

@@ -1,201 +1,85 @@
 /**
- * (2) Kafka clients: kafkajs (what the services use) against @platformatic/kafka, producing and
- * consuming the same records in the same run, clients alternating from run to run.
+ * (2) Kafka clients: kafkajs (what the services use), @platformatic/kafka and
+ * @confluentinc/kafka-javascript (librdkafka), producing and consuming the same records in the same
+ * run, clients alternating from run to run.
  *
  * Each run, every client produces the same `CollectedEvent` records (many persons' keys) to its own
- * topic with the collector's partition count the way the collector does: batches of 500, one
- * outstanding at a time (the collector's coalescer), acks = all, idempotent, the same compression.
- * Every topic is then checked to hold exactly the records sent.
- * Both clients then read one of those topics (the same log) from the beginning with a fresh consumer
- * group until every record has arrived; consume time runs from the consumer's start, so the group
- * join is counted, as it is for a processor draining a backlog.
+ * topic with the collector's partition count the way the collector does: sends of 500 events, one
+ * outstanding at a time (the collector's coalescer), acks = all, idempotent, the same compression;
+ * a client with a pattern of its own (librdkafka: many sends in flight) is also timed that way.
+ * Records hold 1 event (today's collector) or 20 (one record per request and person, the design
+ * the collector is moving to); a send holds 500 events either way (500 records or 25), the same
+ * bytes. Every topic is then checked to hold exactly the records sent.
+ * Every client then reads one of those topics (the same log) from the beginning with a fresh
+ * consumer group until every record has arrived; consume time runs from the consumer's start, so
+ * the group join is counted, as it is for a processor draining a backlog.
+ * Each produce and consume also reports the bench process's CPU per event from /proc.
  *
  * A probe also sends overlapping idempotent batches with each client and counts what the topic
  * holds: @platformatic/kafka 1.x acknowledges every batch but stores only some (its
  * platformatic/kafka#326, fixed in 2.x, which needs Node 22): with it, sends must never overlap on
  * one producer (several producers with one send out each, as the collector's lanes are, are fine).
  */
-import { DEFAULT_TOPIC_PARTITIONS, ensureTopic } from '@waymark/contract/topics';
-import { eventually } from '@waymark/test-harness';
 import type { Admin, Kafka } from 'kafkajs';
 import {
+  BENCH,
   COMPRESSIONS,
   type Compression,
   type KafkaClientUnderTest,
-  produceAll,
 } from './kafka-client.js';
-import { kafkajsClient } from './kafka-kafkajs.js';
-import { type BenchRecord, collectedRecords, valueBytes } from './kafka-records.js';
+import { loadClients } from './kafka-load-clients.js';
+import { collectedRecords, valueBytes } from './kafka-records.js';
+import {
+  assertTopicHolds,
+  createTopic,
+  storedRecords,
+  type Timed,
+  timeConsume,
+  timeProduce,
+} from './kafka-runs.js';
 import type { BenchContext, BenchRow } from './report-types.js';
 import { benchKafka } from './services.js';
 import { median } from './stats.js';
 
-const BENCH = 'Kafka clients';
-const BATCH_SIZE = 500;
-/** One produce outstanding per producer, as the collector's coalescer keeps it. */
-const OUTSTANDING_BATCHES = 1;
+/** Events per send: 500 records of 1 event, or 25 of 20 (the same bytes). */
+const BATCH_EVENTS = 500;
+/** Today's records (1 event each) and one record per request and person (20 events). */
+const EVENTS_PER_RECORD = [1, 20] as const;
 /** The overlap probe: batches outstanding at once, and records in all. */
 const PROBE_OUTSTANDING = 4;
 const PROBE_RECORDS = 5_000;
-const WARM_UP_RECORDS = 5_000;
+const WARM_UP_EVENTS = 5_000;
 
-const firstLine = (err: unknown) =>
-  (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+/** A client and how it is driven: `inFlight` sends of BATCH_EVENTS outstanding at once. */
+interface Contender {
+  client: KafkaClientUnderTest;
+  inFlight: number;
+  /** The client and its pattern, as the report shows them. */
+  name: string;
+  slug: string;
 }
 
-/**
- * The collector's `ensureTopic`, retried until every partition has a leader: on a loaded machine
- * the broker can answer kafkajs's leader check before it knows the new topic, and fail it.
- */
-async function createTopic(kafka: Kafka, admin: Admin, topic: string): Promise<void> {
-  await eventually(
-    async () => {
-      await ensureTopic(kafka, topic, DEFAULT_TOPIC_PARTITIONS);
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      const partitions = topics[0]?.partitions ?? [];
-      const led =
-        partitions.length === DEFAULT_TOPIC_PARTITIONS && partitions.every((p) => p.leader >= 0);
-      return led ? true : undefined;
-    },
-    { timeoutMs: 30_000, what: `topic ${topic} with a leader for every partition` },
-  );
-}
-
-/** A row that says why a client has no figures (the report shows its value as n/a). */
-function notMeasured(client: string, reason: string): BenchRow {
-  return {
-    bench: BENCH,
-    measure: `${client}: not measured — ${reason}`,
-    value: Number.NaN,
-    unit: 'ev/s',
-    runs: [],
-  };
-}
-
-/** The clients that load on this Node.js, and a row for each one that does not. */
-async function loadClients(
-  ctx: BenchContext,
-): Promise<{ clients: KafkaClientUnderTest[]; absent: BenchRow[] }> {
-  const clients = [kafkajsClient(benchKafka(ctx))];
-  const absent: BenchRow[] = [];
-  try {
-    const { platformaticClient } = await import('./kafka-platformatic.js');
-    clients.push(platformaticClient(ctx.kafkaBrokers));
-  } catch (err) {
-    absent.push(
-      notMeasured(
-        '@platformatic/kafka',
-        `does not load on Node ${process.version}: ${firstLine(err)}`,
-      ),
-    );
-  }
-  // Not a dependency: it is probed so the row states the reason seen on this machine.
-  const confluent: string = '@confluentinc/kafka-javascript';
-  try {
-    await import(confluent);
-    absent.push(notMeasured(confluent, 'it loads here, but the bench has no adapter for it yet'));
-  } catch (err) {
-    const seen =
-      (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND'
-        ? 'not installed'
-        : firstLine(err);
-    absent.push(
-      notMeasured(
-        confluent,
-        `${seen}: its native addon comes from an install script (blocked here by npm's allowScripts) ` +
-          'that downloads a prebuilt binary from outside the npm registry, which this machine cannot reach',
-      ),
-    );
-  }
-  return { clients, absent };
-}
-
-const slug = (client: KafkaClientUnderTest) =>
+const clientSlug = (client: KafkaClientUnderTest) =>
   client.name.split(' ')[0]?.replace(/[^a-z0-9]+/gi, '') ?? 'client';
 
-/** Produces every record; events/s from the first send to the last acknowledgement. */
-async function timeProduce(
-  client: KafkaClientUnderTest,
-  topic: string,
-  records: readonly BenchRecord[],
-  compression: Compression,
-  deadlineMs: number,
-  concurrency = OUTSTANDING_BATCHES,
-): Promise<number> {
-  const producer = await client.producer(topic, compression);
-  try {
-    const started = performance.now();
-    await withDeadline(
-      produceAll(producer, records, BATCH_SIZE, concurrency),
-      deadlineMs,
-      `${client.name} producing ${records.length} records`,
-    );
-    return records.length / ((performance.now() - started) / 1000);
-  } finally {
-    await producer.close();
-  }
-}
-
-/**
- * Reads `topic` from the beginning with a new group until `total` records arrived, then checks
- * that exactly the expected records and bytes were delivered; events/s from the consumer's start.
- */
-async function timeConsume(
-  client: KafkaClientUnderTest,
-  topic: string,
-  groupId: string,
-  expected: { records: number; bytes: number },
-  deadlineMs: number,
-): Promise<{ rate: number; firstRecordMs: number }> {
-  let seen = 0;
-  let seenBytes = 0;
-  let firstAt: number | undefined;
-  let allSeen = () => {};
-  const finished = new Promise<void>((resolve) => {
-    allSeen = resolve;
+/** Every client one send at a time; a client with a pattern of its own, also that way. */
+function contenders(clients: readonly KafkaClientUnderTest[]): Contender[] {
+  return clients.flatMap((client) => {
+    const own = client.inFlight ?? 1;
+    return [
+      { client, inFlight: 1, name: `${client.name}, one send at a time`, slug: clientSlug(client) },
+      ...(own > 1
+        ? [
+            {
+              client,
+              inFlight: own,
+              name: `${client.name}, ${own} sends in flight`,
+              slug: `${clientSlug(client)}${own}`,
+            },
+          ]
+        : []),
+    ];
   });
-  const started = performance.now();
-  const consumer = await client.consumer(topic, groupId, (records, bytes) => {
-    firstAt ??= performance.now();
-    seen += records;
-    seenBytes += bytes;
-    if (seen >= expected.records) allSeen();
-  });
-  let elapsedMs: number;
-  try {
-    await withDeadline(
-      finished,
-      deadlineMs,
-      `${client.name} consuming ${expected.records} records`,
-    );
-    elapsedMs = performance.now() - started;
-  } finally {
-    await consumer.stop();
-  }
-  if (seen !== expected.records || seenBytes !== expected.bytes) {
-    throw new Error(
-      `${client.name} delivered ${seen} records (${seenBytes} bytes) from ${topic}; ` +
-        `expected ${expected.records} (${expected.bytes} bytes)`,
-    );
-  }
-  return {
-    rate: expected.records / (elapsedMs / 1000),
-    firstRecordMs: (firstAt ?? started) - started,
-  };
-}
-
-/** Every record landed exactly once: the partitions' end offsets add up to the records sent. */
-async function assertTopicHolds(admin: Admin, topic: string, records: number): Promise<void> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  const stored = offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
-  if (stored !== records) throw new Error(`${topic} holds ${stored} records; ${records} were sent`);
 }
 
 /** Produces and consumes a few records with every client (JIT, connections); not measured. */
@@ -205,14 +89,21 @@ async function warmUp(
   admin: Admin,
   clients: readonly KafkaClientUnderTest[],
   compression: Compression,
+  eventsPerRecord: number,
 ): Promise<void> {
-  const records = collectedRecords(WARM_UP_RECORDS, 500);
+  const records = collectedRecords(WARM_UP_EVENTS, 500, eventsPerRecord);
   const expected = { records: records.length, bytes: valueBytes(records) };
-  for (const client of clients) {
-    const topic = `${ctx.runId}_kafka_warm_${compression}_${slug(client)}`;
+  for (const c of contenders(clients)) {
+    const topic = `${ctx.runId}_kafka_warm_${compression}_${eventsPerRecord}_${c.slug}`;
     await createTopic(kafka, admin, topic);
-    await timeProduce(client, topic, records, compression, 60_000);
-    await timeConsume(client, topic, `${topic}_group`, expected, 60_000);
+    const batchSize = BATCH_EVENTS / eventsPerRecord;
+    const run = { records, eventsPerRecord, batchSize, compression, deadlineMs: 60_000 };
+    await timeProduce(c.client, topic, { ...run, inFlight: c.inFlight });
+    await timeConsume(c.client, topic, `${topic}_group`, {
+      expected,
+      eventsPerRecord,
+      deadlineMs: 60_000,
+    });
     await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
   }
 }
@@ -228,19 +119,25 @@ async function overlapProbe(
   admin: Admin,
   client: KafkaClientUnderTest,
 ): Promise<BenchRow> {
-  const topic = `${ctx.runId}_kafka_overlap_${slug(client)}`;
+  const topic = `${ctx.runId}_kafka_overlap_${clientSlug(client)}`;
   await createTopic(kafka, admin, topic);
   const records = collectedRecords(PROBE_RECORDS, 500);
-  await timeProduce(client, topic, records, 'none', 60_000, PROBE_OUTSTANDING);
-  const offsets = await admin.fetchTopicOffsets(topic);
-  const stored = offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  await timeProduce(client, topic, {
+    records,
+    eventsPerRecord: 1,
+    batchSize: BATCH_EVENTS,
+    inFlight: PROBE_OUTSTANDING,
+    compression: 'none',
+    deadlineMs: 60_000,
+  });
+  const stored = await storedRecords(admin, topic);
   await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
   ctx.log(
     `kafka overlap probe: ${client.name} stored ${stored} of ${records.length} acknowledged records`,
   );
   return {
     bench: BENCH,
-    measure: `${client.name}: records stored after ${PROBE_OUTSTANDING} overlapping idempotent sends of ${BATCH_SIZE} (every send acknowledged)`,
+    measure: `${client.name}: records stored after ${PROBE_OUTSTANDING} overlapping idempotent sends of ${BATCH_EVENTS} (every send acknowledged)`,
     value: stored,
     unit: 'records',
     baseline: { name: 'records acknowledged', value: records.length },
@@ -251,36 +148,127 @@ async function overlapProbe(
   };
 }
 
-/** One row per client for one measure, the first client (kafkajs) as every other's baseline. */
-function clientRows(
-  clients: readonly KafkaClientUnderTest[],
-  rates: ReadonlyMap<string, number[]>,
+/** Each contender's runs of one measure, by contender name. */
+type Runs = Map<string, Timed[]>;
+
+/** One row per contender for one figure, the first (kafkajs, one send at a time) as baseline. */
+function rowsOf(
+  names: readonly string[],
+  runs: Runs,
   what: string,
+  figure: 'rate' | 'cpuMicros',
 ): BenchRow[] {
-  const baseline = clients[0] as KafkaClientUnderTest;
-  const baseValue = median(rates.get(baseline.name) ?? []);
-  return clients.map((client) => {
-    const runs = rates.get(client.name) ?? [];
-    const value = median(runs);
+  const values = (name: string) => (runs.get(name) ?? []).map((t) => t[figure]);
+  const baseline = names[0] as string;
+  const baseValue = median(values(baseline));
+  return names.map((name) => {
+    const value = median(values(name));
     return {
       bench: BENCH,
-      measure: `${client.name}: ${what}`,
+      measure: `${name}: ${what}`,
       value,
-      unit: 'ev/s',
-      ...(client === baseline
+      unit: figure === 'rate' ? 'ev/s' : 'µs/event',
+      ...(name === baseline
         ? {}
-        : { baseline: { name: baseline.name, value: baseValue }, ratio: value / baseValue }),
-      runs,
+        : { baseline: { name: baseline, value: baseValue }, ratio: value / baseValue }),
+      runs: values(name),
     };
   });
 }
 
+const push = (runs: Runs, name: string, timed: Timed) => {
+  runs.set(name, [...(runs.get(name) ?? []), timed]);
+};
+
+const round = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '?');
+
+/** Every contender produces, and every client consumes, `total` events in records of `per`. */
+async function benchShape(
+  ctx: BenchContext,
+  kafka: Kafka,
+  admin: Admin,
+  clients: readonly KafkaClientUnderTest[],
+  compression: Compression,
+  per: number,
+  total: number,
+): Promise<BenchRow[]> {
+  const deadlineMs = ctx.quick ? 120_000 : 600_000;
+  const records = collectedRecords(total, Math.max(1_000, total / 10), per);
+  const expected = { records: records.length, bytes: valueBytes(records) };
+  const all = contenders(clients);
+  const produced: Runs = new Map();
+  const consumed: Runs = new Map();
+  const tag = `${compression} ${per}/record`;
+  for (let run = 0; run < ctx.runs; run++) {
+    const order = run % 2 === 0 ? all : [...all].reverse();
+    const topics: string[] = [];
+    for (const c of order) {
+      const topic = `${ctx.runId}_kafka_${compression}_${per}_${run}_${c.slug}`;
+      await createTopic(kafka, admin, topic);
+      const timed = await timeProduce(c.client, topic, {
+        records,
+        eventsPerRecord: per,
+        batchSize: BATCH_EVENTS / per,
+        inFlight: c.inFlight,
+        compression,
+        deadlineMs,
+      });
+      await assertTopicHolds(admin, topic, records.length);
+      push(produced, c.name, timed);
+      topics.push(topic);
+      ctx.log(
+        `kafka ${tag} run ${run + 1}: ${c.name} produced ${Math.round(timed.rate)} ev/s, ` +
+          `${round(timed.cpuMicros)} µs CPU/event`,
+      );
+    }
+    // Every client reads the same log: the one the run's first producer wrote.
+    const shared = topics[0] as string;
+    for (const client of run % 2 === 0 ? clients : [...clients].reverse()) {
+      const group = `${shared}_read_${clientSlug(client)}`;
+      const timed = await timeConsume(client, shared, group, {
+        expected,
+        eventsPerRecord: per,
+        deadlineMs,
+      });
+      push(consumed, client.name, timed);
+      ctx.log(
+        `kafka ${tag} run ${run + 1}: ${client.name} consumed ${Math.round(timed.rate)} ev/s, ` +
+          `${round(timed.cpuMicros)} µs CPU/event (first record after ${Math.round(timed.firstRecordMs)} ms)`,
+      );
+    }
+    await admin.deleteTopics({ topics, timeout: 30_000 });
+  }
+  const label = compression === 'none' ? 'no compression' : compression;
+  const recordKb = (expected.bytes / records.length / 1024).toFixed(1);
+  const shape = `${per === 1 ? '1 event' : `${per} events`} per record`;
+  const what =
+    `${total.toLocaleString('en-US')} events in ${records.length.toLocaleString('en-US')} ` +
+    `records of ${recordKb} KB`;
+  const sends = `sends of ${BATCH_EVENTS} events (${BATCH_EVENTS / per} records)`;
+  const produce = `produce, ${label}, ${shape}`;
+  const consume = `consume, ${label}, ${shape}`;
+  const cpu = 'CPU per event (bench process, /proc)';
+  const names = all.map((c) => c.name);
+  return [
+    ...rowsOf(names, produced, `${produce} (${what}, ${sends}, acks=all, idempotent)`, 'rate'),
+    ...rowsOf(names, produced, `${produce}: ${cpu}`, 'cpuMicros'),
+    ...rowsOf(
+      clients.map((c) => c.name),
+      consumed,
+      `${consume} (the same ${what}, from the beginning, new group, join included)`,
+      'rate',
+    ),
+    ...rowsOf(
+      clients.map((c) => c.name),
+      consumed,
+      `${consume}: ${cpu}`,
+      'cpuMicros',
+    ),
+  ];
+}
+
 export async function benchKafkaClients(ctx: BenchContext): Promise<BenchRow[]> {
   const total = ctx.quick ? 100_000 : 500_000;
-  const deadlineMs = ctx.quick ? 120_000 : 600_000;
-  const records = collectedRecords(total, Math.max(1_000, total / 10));
-  const expected = { records: total, bytes: valueBytes(records) };
-  const recordKb = (expected.bytes / total / 1024).toFixed(1);
   const { clients, absent } = await loadClients(ctx);
   for (const row of absent) ctx.log(`kafka clients: ${row.measure}`);
   const kafka = benchKafka(ctx);
@@ -289,56 +277,10 @@ export async function benchKafkaClients(ctx: BenchContext): Promise<BenchRow[]> 
   const rows: BenchRow[] = [];
   try {
     for (const compression of COMPRESSIONS) {
-      await warmUp(ctx, kafka, admin, clients, compression);
-      const produced = new Map(clients.map((c) => [c.name, [] as number[]]));
-      const consumed = new Map(clients.map((c) => [c.name, [] as number[]]));
-      for (let run = 0; run < ctx.runs; run++) {
-        const order = run % 2 === 0 ? clients : [...clients].reverse();
-        const topics: string[] = [];
-        for (const client of order) {
-          const topic = `${ctx.runId}_kafka_${compression}_${run}_${slug(client)}`;
-          await createTopic(kafka, admin, topic);
-          const rate = await timeProduce(client, topic, records, compression, deadlineMs);
-          await assertTopicHolds(admin, topic, total);
-          produced.get(client.name)?.push(rate);
-          topics.push(topic);
-          ctx.log(
-            `kafka ${compression} run ${run + 1}: ${client.name} produced ${Math.round(rate)} ev/s`,
-          );
-        }
-        // Every client reads the same log: the one the run's first producer wrote.
-        const shared = topics[0] as string;
-        for (const client of order) {
-          const group = `${shared}_read_${slug(client)}`;
-          const { rate, firstRecordMs } = await timeConsume(
-            client,
-            shared,
-            group,
-            expected,
-            deadlineMs,
-          );
-          consumed.get(client.name)?.push(rate);
-          ctx.log(
-            `kafka ${compression} run ${run + 1}: ${client.name} consumed ${Math.round(rate)} ev/s ` +
-              `(first record after ${Math.round(firstRecordMs)} ms)`,
-          );
-        }
-        await admin.deleteTopics({ topics, timeout: 30_000 });
+      for (const per of EVENTS_PER_RECORD) {
+        await warmUp(ctx, kafka, admin, clients, compression, per);
+        rows.push(...(await benchShape(ctx, kafka, admin, clients, compression, per, total)));
       }
-      const label = compression === 'none' ? 'no compression' : compression;
-      const what = `${total.toLocaleString('en-US')} records of ${recordKb} KB`;
-      rows.push(
-        ...clientRows(
-          clients,
-          produced,
-          `produce, ${label} (${what}, batches of ${BATCH_SIZE} one at a time, acks=all, idempotent)`,
-        ),
-        ...clientRows(
-          clients,
-          consumed,
-          `consume, ${label} (the same ${what}, from the beginning, new group, join included)`,
-        ),
-      );
     }
     for (const client of clients) rows.push(await overlapProbe(ctx, kafka, admin, client));
   } finally {

@@ -35,13 +35,24 @@ const DIRECT: ChannelTouch = {
   referrerHost: '',
 };
 
-/** `count` records of `persons` people (round robin, so every partition gets a share). */
-export function collectedRecords(count: number, persons: number): BenchRecord[] {
+/**
+ * Today's records: one `CollectedEvent` per record. With `eventsPerRecord` > 1, the design the
+ * collector is moving to: one record per request and person, its value a JSON array of that many
+ * of the same `CollectedEvent`s (one person's events, consecutive). `events` events in all, of
+ * `persons` people (round robin over records, so every partition gets a share).
+ */
+export function collectedRecords(
+  events: number,
+  persons: number,
+  eventsPerRecord = 1,
+): BenchRecord[] {
+  if (!Number.isInteger(events / eventsPerRecord)) {
+    throw new Error(`${events} events do not fill records of ${eventsPerRecord}`);
+  }
   const people = Array.from({ length: persons }, () => randomUUID());
   const now = new Date();
   const receivedAt = now.toISOString();
-  return Array.from({ length: count }, (_, i) => {
-    const anonymousId = people[i % persons] as string;
+  const collected = (i: number, anonymousId: string): string => {
     // The collector's fields around the event; the event is the SDK-shaped object as sent (the
     // collector stores it as validated, which adds nothing to its JSON for a valid event).
     const envelope: Omit<CollectedEvent, 'event'> = {
@@ -52,9 +63,16 @@ export function collectedRecords(count: number, persons: number): BenchRecord[] 
       sessionTouch: i % 4 === 3 ? DIRECT : PAID,
       firstTouch: PAID,
     };
+    return JSON.stringify({ ...envelope, event: sdkEvent(i, anonymousId, now) });
+  };
+  return Array.from({ length: events / eventsPerRecord }, (_, r) => {
+    const anonymousId = people[r % persons] as string;
+    const values = Array.from({ length: eventsPerRecord }, (_, k) =>
+      collected(r * eventsPerRecord + k, anonymousId),
+    );
     return {
       key: recordKey(PROJECT_ID, { anonymousId }),
-      value: JSON.stringify({ ...envelope, event: sdkEvent(i, anonymousId, now) }),
+      value: eventsPerRecord === 1 ? (values[0] as string) : `[${values.join(',')}]`,
     };
   });
 }
