@@ -33,7 +33,7 @@ import {
 } from './columns.js';
 import { DEVICE_KEY_SQL } from './keys.js';
 import { assertIdentifier } from './render.js';
-import { type TimelineField, timelineSql } from './timeline.js';
+import { STEP_LABEL_SQL, type TimelineField, timelineSql } from './timeline.js';
 
 /** The per-event arrays a summary stores (DEVICE_SUMMARIES_V7's t, m and s come with every timeline). */
 export const SUMMARY_FIELDS: readonly TimelineField[] = Object.freeze([
@@ -42,7 +42,7 @@ export const SUMMARY_FIELDS: readonly TimelineField[] = Object.freeze([
   { expr: 'touch', as: 'tch' },
   { expr: 'session_channel', as: 'c' },
   { expr: 'revenue', as: 'v' },
-  { expr: "if(type = 'page', page_path, event)", as: 'l' },
+  { expr: STEP_LABEL_SQL, as: 'l' },
 ]);
 
 /** Page-view ranks a summary answers the page rule for (`minPageViewsPerSession` up to this). */

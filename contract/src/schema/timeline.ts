@@ -35,6 +35,9 @@ export const TOUCH_BEARING_SQL =
 const SESSION_KEY_SQL = `if(session_id != '', cityHash64(session_id),
       if(session_channel = 'direct', 0, cityHash64(session_source, session_medium, session_campaign, session_term, session_content)))`;
 
+/** The step label of an events row, what drop-off names a step by: a page's path, else its name. */
+export const STEP_LABEL_SQL = "if(type = 'page', page_path, event)";
+
 /** The attributes of a device's entry: its earliest touch-bearing event's. */
 export const ENTRY_COLUMNS = [
   'first_channel',

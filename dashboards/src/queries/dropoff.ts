@@ -3,10 +3,9 @@
  * there (their last event in the range) against the people who went on (their last event before
  * reaching the next stage) — overall and per first-touch channel.
  */
-import { DEVICE_KEY_SQL } from '@waymark/contract/schema';
 import { z } from 'zod';
 import { type BoundQuery, SqlParams } from '../sql/params.js';
-import { deviceIdentitiesSql, lookupJoin, type QueryTarget, scanSql } from './base.js';
+import type { QueryTarget } from './base.js';
 import { journeysSql } from './journeys.js';
 import type { Scope } from './scope.js';
 import type { StageRules } from './stages.js';
@@ -25,9 +24,6 @@ export interface DropoffQuery {
   limit: number;
 }
 
-/** The event types that are steps a person took (see personEvents below). */
-const STEP_TYPES = ['page', 'screen', 'track'];
-
 /** The moment of the next stage, per stage (columns of journeysSql). */
 const NEXT_MOMENT: Record<DropoffStage, string> = {
   awareness: 'e',
@@ -38,63 +34,30 @@ const NEXT_MOMENT: Record<DropoffStage, string> = {
 export function dropoffSql(target: QueryTarget, q: DropoffQuery): BoundQuery {
   const params = new SqlParams();
   const level = DROPOFF_STAGES.indexOf(q.stage) + 1;
-  const events = scanSql(params, target, q.scope, [
-    'anonymous_id',
-    'user_id',
-    'timestamp',
-    'type',
-    'event',
-    'page_path',
-  ]);
   const journeys = journeysSql(params, target, q.scope, q.rules, q.windowDays, {
     sessionTimeoutMs: q.sessionTimeoutMs,
+    steps: true,
   });
-  // Each event row of a person who reached the stage, with the person's outcome and cutoff.
-  // The people side has one row per person, so `ALL INNER JOIN` keeps every event row of
-  // every such person exactly once. (`ANY INNER JOIN` here — what 18.16 treated as "any
-  // match per left row" — keeps one row per key on *both* sides in current releases: one
-  // arbitrary event per person, so "the last event" was whichever row survived.) Strictness
-  // is spelled out: a server's join_default_strictness must not change the answer.
-  //
-  // A step is something the person did — a page or screen view or a tracked event — never the
-  // bookkeeping calls (identify, alias, group), which analytics.js sends after a sign-up and
-  // which otherwise were most people's "last step".
-  const personEvents = `SELECT if(id_user != 0, id_user, device) AS person, timestamp,
-    toUnixTimestamp64Milli(toDateTime64(timestamp, 3)) AS ts, type, if(type = 'page', page_path, event) AS label
-  FROM ${lookupJoin(
-    {
-      sql: `SELECT ${DEVICE_KEY_SQL} AS device, timestamp, type, event, page_path
-  FROM (
-${events}
-  )
-  WHERE type IN ${params.strings(STEP_TYPES, 'steptypes')}`,
-      alias: 'scanned',
-    },
-    { sql: deviceIdentitiesSql(params, target), alias: 'identities' },
-    'device',
-  )}`;
-  const people = `SELECT person,
-    if(level > ${level}, 'continued', 'stopped') AS outcome,
-    first_channel AS person_channel,
-    if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toInt64(9223372036854775807)) AS cutoff
+  // Each person who reached the stage, with their outcome and their steps: what they did — a
+  // page or screen view or a tracked event, never the bookkeeping calls (identify, alias,
+  // group), which analytics.js sends after a sign-up and which otherwise were most people's
+  // "last step" — deduplicated and in order, from the device timelines (their summaries where
+  // those answer). The last step before the cutoff: the greatest (ms, type, label), so two
+  // steps in one millisecond give a deterministic answer. The cutoff is in milliseconds, as
+  // the stage moments are.
+  const lastEvents = `SELECT person_outcome, first_channel, last FROM (
+  SELECT
+    if(level > ${level}, 'continued', 'stopped') AS person_outcome,
+    first_channel,
+    if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toInt64(9223372036854775807)) AS cutoff,
+    arrayFilter(x -> tupleElement(x, 1) < cutoff, steps) AS before_cutoff,
+    arrayReduce('max', before_cutoff) AS last
   FROM (
 ${journeys}
   )
-  WHERE level >= ${level}`;
-  // The last event before the cutoff, per person: kind and name from the same row (one
-  // argMax over the pair), ordered by the stored timestamp — milliseconds on DateTime64(3),
-  // so two events in one second keep their order — and ties broken by the pair so the answer
-  // is deterministic. The cutoff is in milliseconds, as the stage moments are.
-  const lastEvents = `SELECT person, any(outcome) AS person_outcome, any(person_channel) AS first_channel,
-    argMax((type, label), (timestamp, type, label)) AS last
-  FROM (
-${personEvents}
-  ) AS person_events
-  ALL INNER JOIN (
-${people}
-  ) AS people USING person
-  WHERE ts < cutoff
-  GROUP BY person`;
+  WHERE level >= ${level}
+)
+WHERE notEmpty(before_cutoff)`;
   // One grouping set per channel and one for everyone (grouping() marks it), then each
   // outcome's people per group by a window sum and the top entries by LIMIT BY: no
   // groupArray / ARRAY JOIN round trip, and a channel of '' cannot be taken for the total.
@@ -102,7 +65,7 @@ ${people}
   sum(people) OVER (PARTITION BY outcome, total, channel) AS outcome_people
 FROM (
   SELECT person_outcome AS outcome, first_channel AS channel, grouping(first_channel) AS total,
-    tupleElement(last, 1) AS kind, tupleElement(last, 2) AS name, count() AS people
+    tupleElement(last, 2) AS kind, tupleElement(last, 3) AS name, count() AS people
   FROM (
 ${lastEvents}
   )

@@ -36,7 +36,19 @@ function summaryFirst(params: SqlParams, rules: StageRules, stage: StageTerm): s
 /** What the people query needs beyond the scope and rules. */
 export interface PeopleOptions {
   sessionTimeoutMs: number;
+  /**
+   * Also give each person's `steps`: their page, screen and track events as (ms, type, label),
+   * sorted (drop-off reads the last one before a moment).
+   */
+  steps?: boolean;
 }
+
+/** The step events of a device's arrays t, y, l: what a person did (drop-off's steps). */
+const stepsOf = (types: string) =>
+  `arrayFilter(x -> tupleElement(x, 2) IN ('page', 'screen', 'track'), arrayZip(t, ${types}, l)) AS d_steps`;
+const DEVICE_STEPS_SQL = stepsOf('y');
+// A summary's types are LowCardinality: cast to the timelines' plain strings for the union.
+const SUMMARY_STEPS_SQL = stepsOf("CAST(y, 'Array(String)')");
 
 /**
  * One row per stitched person (`person`: a user key, else a device key; see
@@ -51,7 +63,9 @@ export function peopleSql(
   rules: StageRules,
   options: PeopleOptions,
 ): string {
-  const timelineOptions = { range: scope, sessionTimeoutMs: options.sessionTimeoutMs };
+  const steps = options.steps === true;
+  const timelineOptions = { range: scope, sessionTimeoutMs: options.sessionTimeoutMs, steps };
+  const deviceSteps = steps ? `,\n      ${DEVICE_STEPS_SQL}` : '';
   const minPages = rules.engagement.minPageViewsPerSession;
   const entry = `(${ENTRY_COLUMNS.map((c) => `entry_${c}`).join(', ')}) AS entry`;
   const fromTimelines = (timelines: string) => {
@@ -66,7 +80,7 @@ export function peopleSql(
       ${pages} AS d_e_pages,
       arrayFirst((x, fl) -> ${hasFlag('fl', 'transaction')}, t, f) AS d_t,
       arrayFilter((x, fl, n) -> ${hasFlag('fl', 'retention')} AND n = 1, t, f,
-        arrayEnumerateUniq(arrayMap((x, fl) -> if(${hasFlag('fl', 'retention')}, intDiv(x, 86400000) + 1, 0), t, f))) AS d_r
+        arrayEnumerateUniq(arrayMap((x, fl) -> if(${hasFlag('fl', 'retention')}, intDiv(x, 86400000) + 1, 0), t, f))) AS d_r${deviceSteps}
     FROM (
 ${timelines}
     )`;
@@ -78,9 +92,9 @@ ${timelines}
     summaries: string,
     only: string,
   ) => `SELECT device, user_only, entry_at, entry, d_a, d_e_event, d_e_pages, d_t,
-      arrayFilter((x, u) -> u = 1, rs, arrayEnumerateUniq(arrayMap(x -> intDiv(x, 86400000), rs))) AS d_r
+      arrayFilter((x, u) -> u = 1, rs, arrayEnumerateUniq(arrayMap(x -> intDiv(x, 86400000), rs))) AS d_r${steps ? ', d_steps' : ''}
     FROM (
-      SELECT device, user_only, entry_at, ${entry},
+      SELECT device, user_only, entry_at, ${entry}${steps ? `, ${SUMMARY_STEPS_SQL}` : ''},
         ${summaryFirst(params, rules, 'awareness')} AS d_a,
         ${summaryFirst(params, rules, 'engagementEvent')} AS d_e_event,
         ${minPages > 0 ? `nth_page_at[${params.uint32(minPages, 'minpagesat')}]` : 'toInt64(0)'} AS d_e_pages,
@@ -98,7 +112,7 @@ ${timelines}
     minIf(d_a, d_a > 0) AS a,
     arrayMin(arrayFilter(x -> x > 0, [minIf(d_e_event, d_e_event > 0), minIf(d_e_pages, d_e_pages > 0)])) AS e,
     minIf(d_t, d_t > 0) AS t,
-    groupArrayArray(d_r) AS r_candidates
+    groupArrayArray(d_r) AS r_candidates${steps ? ',\n    arraySort(groupArrayArray(d_steps)) AS steps' : ''}
   FROM ${lookupJoin({ sql: devices, alias: 'devices' }, { sql: identities, alias: 'identities' }, 'device')}
   GROUP BY person`;
   let people: string;
@@ -109,7 +123,7 @@ ${timelines}
     const alone = `user_only = 0 AND kinds = 1
         AND device NOT IN (SELECT device FROM (${identities}) WHERE id_user != 0)`;
     people = `SELECT device AS person, toUInt8(0) AS identified, entry_at > 0 AS has_entry, entry,
-    d_a AS a, arrayMin(arrayFilter(x -> x > 0, [d_e_event, d_e_pages])) AS e, d_t AS t, d_r AS r_candidates
+    d_a AS a, arrayMin(arrayFilter(x -> x > 0, [d_e_event, d_e_pages])) AS e, d_t AS t, d_r AS r_candidates${steps ? ', d_steps AS steps' : ''}
   FROM (
 ${fromSummaries(sources.summaries, alone)}
   )
@@ -121,7 +135,7 @@ ${fromSummaries(sources.summaries, alone)}
     people = byPerson(fromTimelines(timelinesSql(params, target, scope, rules, timelineOptions)));
   }
   const having = personConditions(params, scope);
-  return `SELECT person, identified, a, e, t, r_candidates,
+  return `SELECT person, identified, a, e, t, r_candidates,${steps ? ' steps,' : ''}
   if(has_entry, tupleElement(entry, 1), 'direct') AS first_channel,
   if(has_entry, tupleElement(entry, 2), '') AS first_campaign,
   if(has_entry, tupleElement(entry, 3), 'direct') AS session_channel,
@@ -148,7 +162,7 @@ export function journeysSql(
   const window = params.int64(Math.trunc(windowDays) * 86_400_000, 'window');
   const afterDays = params.uint32(rules.retention.afterDays, 'afterdays');
   return `SELECT
-  person, identified, first_channel, session_channel, campaign, device, a, e, t,
+  person, identified, first_channel, session_channel, campaign, device, a, e, t,${options.steps ? ' steps,' : ''}
   e > 0 AND e >= a AND e - a <= ${window} AS ok_e,
   ok_e AND t > 0 AND t >= e AND t - a <= ${window} AS ok_t,
   arrayMin(arrayFilter(x -> intDiv(x, 86400000) >= intDiv(t, 86400000) + ${afterDays}, r_candidates)) AS r,

@@ -19,6 +19,7 @@ import {
   changedDevicesSql,
   ENTRY_COLUMNS,
   eventsOfDevicesSql,
+  STEP_LABEL_SQL,
   TABLES,
   TOUCH_BEARING_SQL,
   timelineSql,
@@ -62,6 +63,8 @@ export interface TimelineOptions {
   sessionTimeoutMs: number;
   /** Also carry each event's revenue (`v`). */
   revenue?: boolean;
+  /** Also carry each event's type (`y`) and step label (`l`: the page path of a page, else its name). */
+  steps?: boolean;
 }
 
 /** The FLAG bits of an event under the rules, from its terms and its visit flag (0/1). */
@@ -114,6 +117,7 @@ export function deviceSources(
     's',
     'c',
     ...(options.revenue ? ['v'] : []),
+    ...(options.steps ? ['y', 'l'] : []),
     'entry_at',
     ...ENTRY_COLUMNS.map((c) => `entry_${c}`),
   ].join(', ');
@@ -127,6 +131,12 @@ ${timelineSql({
     { expr: flagsSql(params, rules, EVENT_ROW_TERMS, 'touch'), as: 'f' },
     { expr: 'session_channel', as: 'c' },
     ...(options.revenue ? [{ expr: 'revenue', as: 'v' }] : []),
+    ...(options.steps
+      ? [
+          { expr: 'type', as: 'y' },
+          { expr: STEP_LABEL_SQL, as: 'l' },
+        ]
+      : []),
   ],
 })}
 )`;
@@ -177,7 +187,7 @@ export function timelinesSql(
   const flags = flagsSql(params, rules, SUMMARY_TERMS, 'tt');
   return `SELECT device, sdk, user_only, t, m,
     arrayMap((yy, nn, tt) -> ${flags}, y, n, touch) AS f,
-    s, CAST(c, 'Array(String)') AS c,${options.revenue ? ' v,' : ''} entry_at, ${ENTRY_COLUMNS.map((c) => `entry_${c}`).join(', ')}
+    s, CAST(c, 'Array(String)') AS c,${options.revenue ? ' v,' : ''}${options.steps ? " CAST(y, 'Array(String)') AS y, l," : ''} entry_at, ${ENTRY_COLUMNS.map((c) => `entry_${c}`).join(', ')}
   ${sources.summaries}
 UNION ALL
 ${sources.events}`;

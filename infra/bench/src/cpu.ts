@@ -55,3 +55,15 @@ export function cpuMeter<K extends string>(
 export function microsPerEvent(seconds: number | undefined, events: number): number | undefined {
   return seconds === undefined || events <= 0 ? undefined : (seconds * 1e6) / events;
 }
+
+/** The process's peak resident memory so far (VmHWM), in bytes, or undefined if unreadable. */
+export function peakRssBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}

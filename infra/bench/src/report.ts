@@ -24,6 +24,7 @@ function fmt(value: number, unit: string): string {
     return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} ms`;
   if (unit === 'µs/event') return `${value < 10 ? value.toFixed(1) : Math.round(value)} µs/event`;
   if (unit === 'B') return `${Math.round(value).toLocaleString('en-US')} B`;
+  if (unit === 'MiB') return `${Math.round(value).toLocaleString('en-US')} MiB`;
   return `${value} ${unit}`;
 }
 
