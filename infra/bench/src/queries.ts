@@ -134,6 +134,9 @@ export async function benchQueries(ctx: BenchContext): Promise<BenchRow[]> {
   const ch = benchClickHouse(ctx);
   const rows: BenchRow[] = [];
   const growth: Record<string, Record<number, number>> = {};
+  const record = (question: string, size: number, ms: number) => {
+    growth[question] = { ...growth[question], [size]: ms };
+  };
   try {
     for (const size of sizes) {
       const db = `${ctx.runId}_q${size / 1_000_000}m`;
@@ -238,7 +241,7 @@ export async function benchQueries(ctx: BenchContext): Promise<BenchRow[]> {
               runs: t,
             });
           }
-          (growth[q] ??= {})[size] = percentile(t, 50);
+          record(q, size, percentile(t, 50));
         }
         for (const [name, runs] of [
           ['windowFunnel over the raw events (the peer funnel)', peers],
@@ -251,7 +254,7 @@ export async function benchQueries(ctx: BenchContext): Promise<BenchRow[]> {
             unit: 'ms',
             runs: [...runs],
           });
-          (growth[name] ??= {})[size] = percentile([...runs], 50);
+          record(name, size, percentile([...runs], 50));
         }
         for (const [service, pid] of [
           ['dashboards', api.child.pid],
