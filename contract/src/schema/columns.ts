@@ -241,7 +241,7 @@ export const DEVICE_SUMMARIES_V7 = Object.freeze({
   /** Session channel, revenue, and the step label (page path for pages, else the name). */
   c: 'Array(LowCardinality(String))',
   v: 'Array(Float64)',
-  l: 'Array(String)',
+  l: 'Array(LowCardinality(String))',
   /**
    * The funnel's share, a few elements per device: per distinct (type, name key, UTC day) the
    * first event's ms — stage moments and return days under any rules — and per rank r (up to

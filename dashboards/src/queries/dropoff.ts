@@ -24,6 +24,9 @@ export interface DropoffQuery {
   limit: number;
 }
 
+/** The event types that are steps a person took. */
+const STEP_TYPES = "('page', 'screen', 'track')";
+
 /** The moment of the next stage, per stage (columns of journeysSql). */
 const NEXT_MOMENT: Record<DropoffStage, string> = {
   awareness: 'e',
@@ -38,26 +41,31 @@ export function dropoffSql(target: QueryTarget, q: DropoffQuery): BoundQuery {
     sessionTimeoutMs: q.sessionTimeoutMs,
     steps: true,
   });
-  // Each person who reached the stage, with their outcome and their steps: what they did — a
-  // page or screen view or a tracked event, never the bookkeeping calls (identify, alias,
-  // group), which analytics.js sends after a sign-up and which otherwise were most people's
-  // "last step" — deduplicated and in order, from the device timelines (their summaries where
-  // those answer). The last step before the cutoff: the greatest (ms, type, label), so two
-  // steps in one millisecond give a deterministic answer. The cutoff is in milliseconds, as
-  // the stage moments are.
-  const lastEvents = `SELECT person_outcome, first_channel, last FROM (
-  SELECT
-    if(level > ${level}, 'continued', 'stopped') AS person_outcome,
-    first_channel,
-    if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toInt64(9223372036854775807)) AS cutoff,
-    arrayFilter(x -> tupleElement(x, 1) < cutoff, steps) AS before_cutoff,
-    arrayReduce('max', before_cutoff) AS last
+  // Each person who reached the stage, with their outcome and the last step before the cutoff:
+  // something they did — a page or screen view or a tracked event, never the bookkeeping calls
+  // (identify, alias, group), which analytics.js sends after a sign-up and which otherwise were
+  // most people's "last step" — from their deduplicated events in order (the device timelines,
+  // their summaries where those answer). Of steps in the same millisecond, the greatest (type,
+  // label), so the answer is deterministic: found among the few at the last step's time, not by
+  // zipping every event. The cutoff is in milliseconds, as the stage moments are.
+  const lastEvents = `SELECT person_outcome, first_channel,
+    arrayReduce('max', arrayFilter(x -> tupleElement(x, 2) IN ${STEP_TYPES}, arrayZip(
+      arraySlice(st, first_at_last, last_index - first_at_last + 1),
+      arraySlice(sy, first_at_last, last_index - first_at_last + 1),
+      arraySlice(sl, first_at_last, last_index - first_at_last + 1)))) AS last
   FROM (
+    SELECT
+      if(level > ${level}, 'continued', 'stopped') AS person_outcome,
+      first_channel, st, sy, sl,
+      if(level > ${level}, ${NEXT_MOMENT[q.stage]}, toInt64(9223372036854775807)) AS cutoff,
+      arrayLastIndex((x, yy) -> x < cutoff AND yy IN ${STEP_TYPES}, st, sy) AS last_index,
+      arrayFirstIndex(x -> x = st[last_index], st) AS first_at_last
+    FROM (
 ${journeys}
+    )
+    WHERE level >= ${level}
   )
-  WHERE level >= ${level}
-)
-WHERE notEmpty(before_cutoff)`;
+  WHERE last_index > 0`;
   // One grouping set per channel and one for everyone (grouping() marks it), then each
   // outcome's people per group by a window sum and the top entries by LIMIT BY: no
   // groupArray / ARRAY JOIN round trip, and a channel of '' cannot be taken for the total.

@@ -37,18 +37,17 @@ function summaryFirst(params: SqlParams, rules: StageRules, stage: StageTerm): s
 export interface PeopleOptions {
   sessionTimeoutMs: number;
   /**
-   * Also give each person's `steps`: their page, screen and track events as (ms, type, label),
-   * sorted (drop-off reads the last one before a moment).
+   * Also give each person's events as parallel arrays in (ms, message) order: `st` ms, `sy`
+   * type, `sl` step label (drop-off reads the last step before a moment).
    */
   steps?: boolean;
 }
 
-/** The step events of a device's arrays t, y, l: what a person did (drop-off's steps). */
-const stepsOf = (types: string) =>
-  `arrayFilter(x -> tupleElement(x, 2) IN ('page', 'screen', 'track'), arrayZip(t, ${types}, l)) AS d_steps`;
-const DEVICE_STEPS_SQL = stepsOf('y');
-// A summary's types are LowCardinality: cast to the timelines' plain strings for the union.
-const SUMMARY_STEPS_SQL = stepsOf("CAST(y, 'Array(String)')");
+/** A device's events as (ms, type, label), for people whose devices are regrouped. */
+const DEVICE_STEPS_SQL = 'arrayZip(t, y, l) AS d_steps';
+// A summary's types and labels are LowCardinality; the timelines' are cast to them (the few
+// regrouped people), not the summaries' to plain strings (nearly everyone).
+const STEP_TEXT = 'Array(LowCardinality(String))';
 
 /**
  * One row per stitched person (`person`: a user key, else a device key; see
@@ -91,10 +90,11 @@ ${timelines}
   const fromSummaries = (
     summaries: string,
     only: string,
+    alone: boolean,
   ) => `SELECT device, user_only, entry_at, entry, d_a, d_e_event, d_e_pages, d_t,
-      arrayFilter((x, u) -> u = 1, rs, arrayEnumerateUniq(arrayMap(x -> intDiv(x, 86400000), rs))) AS d_r${steps ? ', d_steps' : ''}
+      arrayFilter((x, u) -> u = 1, rs, arrayEnumerateUniq(arrayMap(x -> intDiv(x, 86400000), rs))) AS d_r${steps ? (alone ? ', t AS d_st, y AS d_sy, l AS d_sl' : `, arrayZip(t, CAST(y, '${STEP_TEXT}'), l) AS d_steps`) : ''}
     FROM (
-      SELECT device, user_only, entry_at, ${entry}${steps ? `, ${SUMMARY_STEPS_SQL}` : ''},
+      SELECT device, user_only, entry_at, ${entry}${steps ? ', t, y, l' : ''},
         ${summaryFirst(params, rules, 'awareness')} AS d_a,
         ${summaryFirst(params, rules, 'engagementEvent')} AS d_e_event,
         ${minPages > 0 ? `nth_page_at[${params.uint32(minPages, 'minpagesat')}]` : 'toInt64(0)'} AS d_e_pages,
@@ -112,7 +112,14 @@ ${timelines}
     minIf(d_a, d_a > 0) AS a,
     arrayMin(arrayFilter(x -> x > 0, [minIf(d_e_event, d_e_event > 0), minIf(d_e_pages, d_e_pages > 0)])) AS e,
     minIf(d_t, d_t > 0) AS t,
-    groupArrayArray(d_r) AS r_candidates${steps ? ',\n    arraySort(groupArrayArray(d_steps)) AS steps' : ''}
+    groupArrayArray(d_r) AS r_candidates${
+      steps
+        ? `,
+    arrayMap(x -> x.1, arraySort(groupArrayArray(d_steps))) AS st,
+    CAST(arrayMap(x -> x.2, arraySort(groupArrayArray(d_steps))), '${STEP_TEXT}') AS sy,
+    CAST(arrayMap(x -> x.3, arraySort(groupArrayArray(d_steps))), '${STEP_TEXT}') AS sl`
+        : ''
+    }
   FROM ${lookupJoin({ sql: devices, alias: 'devices' }, { sql: identities, alias: 'identities' }, 'device')}
   GROUP BY person`;
   let people: string;
@@ -123,19 +130,19 @@ ${timelines}
     const alone = `user_only = 0 AND kinds = 1
         AND device NOT IN (SELECT device FROM (${identities}) WHERE id_user != 0)`;
     people = `SELECT device AS person, toUInt8(0) AS identified, entry_at > 0 AS has_entry, entry,
-    d_a AS a, arrayMin(arrayFilter(x -> x > 0, [d_e_event, d_e_pages])) AS e, d_t AS t, d_r AS r_candidates${steps ? ', d_steps AS steps' : ''}
+    d_a AS a, arrayMin(arrayFilter(x -> x > 0, [d_e_event, d_e_pages])) AS e, d_t AS t, d_r AS r_candidates${steps ? ', d_st AS st, d_sy AS sy, d_sl AS sl' : ''}
   FROM (
-${fromSummaries(sources.summaries, alone)}
+${fromSummaries(sources.summaries, alone, true)}
   )
   UNION ALL
-  ${byPerson(`${fromSummaries(sources.summaries, `NOT (${alone})`)}
+  ${byPerson(`${fromSummaries(sources.summaries, `NOT (${alone})`, false)}
     UNION ALL
     ${fromTimelines(sources.events)}`)}`;
   } else {
     people = byPerson(fromTimelines(timelinesSql(params, target, scope, rules, timelineOptions)));
   }
   const having = personConditions(params, scope);
-  return `SELECT person, identified, a, e, t, r_candidates,${steps ? ' steps,' : ''}
+  return `SELECT person, identified, a, e, t, r_candidates,${steps ? ' st, sy, sl,' : ''}
   if(has_entry, tupleElement(entry, 1), 'direct') AS first_channel,
   if(has_entry, tupleElement(entry, 2), '') AS first_campaign,
   if(has_entry, tupleElement(entry, 3), 'direct') AS session_channel,
@@ -162,7 +169,7 @@ export function journeysSql(
   const window = params.int64(Math.trunc(windowDays) * 86_400_000, 'window');
   const afterDays = params.uint32(rules.retention.afterDays, 'afterdays');
   return `SELECT
-  person, identified, first_channel, session_channel, campaign, device, a, e, t,${options.steps ? ' steps,' : ''}
+  person, identified, first_channel, session_channel, campaign, device, a, e, t,${options.steps ? ' st, sy, sl,' : ''}
   e > 0 AND e >= a AND e - a <= ${window} AS ok_e,
   ok_e AND t > 0 AND t >= e AND t - a <= ${window} AS ok_t,
   arrayMin(arrayFilter(x -> intDiv(x, 86400000) >= intDiv(t, 86400000) + ${afterDays}, r_candidates)) AS r,
