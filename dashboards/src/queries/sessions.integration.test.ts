@@ -303,6 +303,19 @@ describe('a device with SDK and server-side events', () => {
 });
 
 describe('answers from device summaries', () => {
+  /** Summarizes every changed device, `maxDevices` a window, as the processor's summarizer does. */
+  const summarizeAll = async (maxDevices: number) => {
+    for (;;) {
+      const done = await summarizeWindow(client, database, {
+        projectId: ctx.projectId,
+        timeoutMs: ctx.sessionTimeoutMs,
+        settleMs: 0,
+        maxDevices,
+      });
+      if (done.pending === 0) return;
+    }
+  };
+
   /** Every question, under rules and timeouts the summaries were and were not built for. */
   const everything = (q: Queries) =>
     Promise.all([
@@ -334,15 +347,7 @@ describe('answers from device summaries', () => {
 
   it('are the answers read from the events, also just after a late event', async () => {
     const fromEvents = await everything(queries);
-    let done = { pending: 1, devices: 0 };
-    while (done.pending > 0) {
-      done = await summarizeWindow(client, database, {
-        projectId: ctx.projectId,
-        timeoutMs: ctx.sessionTimeoutMs,
-        settleMs: 0,
-        maxDevices: 3,
-      });
-    }
+    await summarizeAll(3);
     const [summarized] = await client
       .query({
         query: `SELECT count() AS n FROM ${database}.${TABLES.deviceSummaries}`,
@@ -367,15 +372,7 @@ describe('answers from device summaries', () => {
   });
 
   it('are what the funnel reads once summarized: the events themselves are not read again', async () => {
-    let done = { pending: 1, devices: 0 };
-    while (done.pending > 0) {
-      done = await summarizeWindow(client, database, {
-        projectId: ctx.projectId,
-        timeoutMs: ctx.sessionTimeoutMs,
-        settleMs: 0,
-        maxDevices: 100,
-      });
-    }
+    await summarizeAll(100);
     const before = await queries.funnel(ctx, funnelParams.parse(november));
     await client.command({
       query: `DELETE FROM ${database}.${TABLES.events} WHERE 1`,
