@@ -4,12 +4,24 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { prepareValue } from './prepare.js';
 import { packValues, prepareRequest, unpackPrepared } from './prepare-batch.js';
 import { createPreparer } from './prepare-pool.js';
-import { bytes, collectedEvent } from './test/records.js';
+import { bytes, collectedEvent, recordOf } from './test/records.js';
 import type { SourceMessage } from './work.js';
 
+// A version-2 record whose second event is invalid.
+const mixed = JSON.parse(
+  recordOf([
+    collectedEvent({ messageId: 'r1', event: { type: 'identify', userId: 'u-2' } }),
+    collectedEvent({ messageId: 'r2' }),
+    collectedEvent({ messageId: 'r3', event: { properties: { name: 'ß' } } }),
+  ]).toString(),
+);
+mixed.events[1].event.messageId = '';
+
 // Every kind of message a partition can hold: loadable, identify (two rows), no value, not
-// JSON, not a record, and a multi-byte value (offsets are bytes, lines are UTF-16 strings).
+// JSON, not a record, a multi-byte value (offsets are bytes, lines are UTF-16 strings), and
+// version-2 records of several events, one with an invalid event.
 const values: (Buffer | null)[] = [
+  recordOf([collectedEvent({ messageId: 'v2-a' }), collectedEvent({ messageId: 'v2-b' })]),
   bytes(collectedEvent({ messageId: 'a' })),
   bytes(collectedEvent({ messageId: 'b', event: { type: 'identify', userId: 'u-1' } })),
   null,
@@ -18,6 +30,7 @@ const values: (Buffer | null)[] = [
   bytes(collectedEvent({ messageId: 'c', event: { properties: { name: 'Ünïcødé ✓ 🚀' } } })),
   Buffer.alloc(0),
   bytes(collectedEvent({ messageId: 'd' })),
+  bytes(mixed),
 ];
 
 const sources = (vals: (Buffer | null)[]): SourceMessage[] =>
@@ -32,23 +45,29 @@ describe('prepare batches', () => {
     expect(unpackPrepared(response)).toEqual(values.map(prepareValue));
     // Not asked: the ids stay behind.
     const without = unpackPrepared(prepareRequest(packValues(8, values)));
-    expect(without.every((p) => !p.ok || p.subject === undefined)).toBe(true);
+    expect(
+      without.every((p) => !p.ok || p.events.every((e) => !e.ok || e.subject === undefined)),
+    ).toBe(true);
   });
 
   it('marks each kind of message as loadable or dead as prepared inline', () => {
     const kinds = values.map((v) => {
       const p = prepareValue(v);
-      return p.ok ? (p.identityLine ? 'event+identity' : 'event') : p.stage;
+      return p.ok
+        ? p.events.map((e) => (e.ok ? (e.identityLine ? 'event+identity' : 'event') : e.stage))
+        : p.stage;
     });
     expect(kinds).toEqual([
-      'event',
-      'event+identity',
+      ['event', 'event'],
+      ['event'],
+      ['event+identity'],
       'parse',
       'parse',
       'validate',
-      'event',
+      ['event'],
       'parse',
-      'event',
+      ['event'],
+      ['event+identity', 'validate', 'event'],
     ]);
   });
 });
@@ -74,6 +93,22 @@ describe('createPreparer', () => {
     expect(onThreads).toEqual(onLoop);
     expect(onThreads.flat().filter((item) => item.kind === 'dead')).toHaveLength(12 * 8);
     expect(onThreads[4]?.[1]?.source.offset).toBe('101');
+    const records = await threaded.prepare(sources(values));
+    expect(records.map((i) => [i.source.offset, i.source.event, i.kind])).toEqual([
+      ['100', { index: 0, of: 2 }, 'load'],
+      ['100', { index: 1, of: 2 }, 'load'],
+      ['101', undefined, 'load'],
+      ['102', undefined, 'load'],
+      ['103', undefined, 'dead'],
+      ['104', undefined, 'dead'],
+      ['105', undefined, 'dead'],
+      ['106', undefined, 'load'],
+      ['107', undefined, 'dead'],
+      ['108', undefined, 'load'],
+      ['109', { index: 0, of: 3 }, 'load'],
+      ['109', { index: 1, of: 3 }, 'dead'],
+      ['109', { index: 2, of: 3 }, 'load'],
+    ]);
   });
 });
 

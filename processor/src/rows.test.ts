@@ -8,7 +8,9 @@ import { bytes, collectedEvent, GOOGLEBOT, IPHONE } from './test/records.js';
 function loadable(record: CollectedEvent) {
   const decoded = decodeRecord(bytes(record));
   if (!decoded.ok) throw new Error(decoded.reason);
-  return decoded.record;
+  const [event] = decoded.events;
+  if (!event?.ok) throw new Error('not loadable');
+  return event.record;
 }
 
 describe('toEventRow', () => {

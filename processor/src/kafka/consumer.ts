@@ -98,14 +98,19 @@ export async function startConsumer(deps: ConsumerDeps): Promise<StartedConsumer
     // Not awaited: kafkajs fetches again only once every batch of a fetch has been handled, so
     // waiting here for the prepare threads would leave them idle during each fetch, and the
     // fetch idle while they work. The CommitQueue follows the batch until it is durable.
-    commits.track(
+    // Counted as messages until prepared, then as the events they hold (what memory holds).
+    let recount: (items: number) => void = () => {};
+    recount = commits.track(
       {
         partition,
         next: next.toString(),
         highWatermark: batch.highWatermark,
         items: sources.length,
       },
-      deps.preparer.prepare(sources).then((items) => coalescer.add(items, { backlog })),
+      deps.preparer.prepare(sources).then((items) => {
+        recount(items.length);
+        return coalescer.add(items, { backlog });
+      }),
     );
     // Lets kafkajs fetch on from here; the commit waits for the insert (CommitQueue).
     resolveOffset(lastOffset);
