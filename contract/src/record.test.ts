@@ -4,7 +4,9 @@ import {
   type CollectedEvent,
   type CollectedRecord,
   collectedEventsOf,
+  type EventOutcome,
   encodeRecords,
+  type LoadableRecord,
   RECORD_MAX_BYTES,
   recordEvents,
   singleEventValue,
@@ -234,3 +236,109 @@ describe('singleEventValue', () => {
     }
   });
 });
+
+describe('the fast path of event validation', () => {
+  // Values near every rule's edge, valid or not, for each field the schema checks.
+  const anything = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer({ min: -2, max: 3 }),
+    fc.double(),
+    fc.constantFrom('', 'x', 'a'.repeat(256), 'a'.repeat(257), '😀'.repeat(128), '😀'.repeat(129)),
+    fc.constant([]),
+    fc.constant({}),
+  );
+  const maybe = <T>(arb: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: arb, weight: 12 }, { arbitrary: anything, weight: 1 });
+  const text = maybe(fc.string({ minLength: 1, maxLength: 5 }));
+  const context = maybe(
+    fc.record(
+      {
+        page: maybe(
+          fc.record(
+            { url: text, path: text, referrer: text, title: text, search: text },
+            { requiredKeys: [] },
+          ),
+        ),
+        library: maybe(fc.record({ name: text, version: text }, { requiredKeys: [] })),
+        userAgent: text,
+        locale: text,
+        traits: maybe(fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 1 }))),
+        waymark: maybe(fc.record({ sessionId: text, extra: text }, { requiredKeys: [] })),
+        campaign: anything,
+      },
+      { requiredKeys: [] },
+    ),
+  );
+  const event = maybe(
+    fc.record(
+      {
+        type: maybe(
+          fc.constantFrom('track', 'page', 'identify', 'alias', 'group', 'screen', 'nope'),
+        ),
+        messageId: text,
+        anonymousId: text,
+        userId: text,
+        previousId: text,
+        event: text,
+        name: text,
+        properties: maybe(
+          fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+        ),
+        traits: maybe(fc.object({ maxDepth: 1 })),
+        context,
+        sentAt: text,
+        timestamp: anything,
+      },
+      { requiredKeys: ['type', 'messageId', 'anonymousId'] },
+    ),
+  );
+  const entry = fc.record(
+    {
+      session: maybe(fc.integer({ min: -1, max: 2 })),
+      first: maybe(fc.integer({ min: 0, max: 2 })),
+      ip: maybe(fc.constant('203.0.113.0')),
+      timestamp: maybe(
+        fc.constantFrom('2026-11-20T10:00:00.000Z', '2300-01-01T00:00:00Z', '2026-11-20'),
+      ),
+      event,
+    },
+    { requiredKeys: ['session', 'first', 'timestamp', 'event'] },
+  );
+
+  it('accepts only what the schema accepts, and reads it the same', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(entry, (raw) => {
+        // What the collector wrote, as the processor parses it.
+        const json = JSON.parse(JSON.stringify({ ...value(), events: [raw] }));
+        const viaFast = recordEvents(json);
+        const viaSchema = recordEvents(json, 'schema');
+        if (!viaFast.ok || !viaSchema.ok) throw new Error('the envelope is valid');
+        const [f] = viaFast.events as [EventOutcome];
+        const [s] = viaSchema.events as [EventOutcome];
+        expect(f.ok).toBe(s.ok);
+        if (f.ok && s.ok) {
+          fast++;
+          // The schema's output is the fast path's with unknown fields dropped.
+          expect(recordEventSchemaView(f.record)).toEqual(recordEventSchemaView(s.record));
+        }
+      }),
+      { numRuns: 3000, seed: 1604 },
+    );
+    expect(fast).toBeGreaterThan(50);
+  });
+
+  function value() {
+    return JSON.parse(
+      encodeRecords([collected('a'), collected('b', { sessionTouch: DIRECT })])[0] as string,
+    );
+  }
+});
+
+/** A record as the schema would have kept it: parsed again by the schema (drops unknown keys). */
+function recordEventSchemaView(record: LoadableRecord) {
+  const read = recordEvents(JSON.parse(JSON.stringify(record)), 'schema');
+  return read.ok ? read.events : read;
+}

@@ -125,7 +125,7 @@ describe('whatever the collector acknowledges, the processor stores', () => {
 });
 
 describe('a request’s records, as the processor reads them', () => {
-  it('store every event the collector accepted from a batch, one person or several', () => {
+  it('store every event the collector accepted from a batch, one person or several, fast path or schema', () => {
     fc.assert(
       fc.property(
         fc.array(edgeEvent(RECEIVED_AT_MS), { minLength: 1, maxLength: 30 }),
@@ -140,6 +140,8 @@ describe('a request’s records, as the processor reads them', () => {
             expect(Buffer.byteLength(value)).toBeLessThanOrEqual(RECORD_MAX_BYTES);
             const prepared = prepareValue(Buffer.from(value));
             expect(prepared.ok, JSON.stringify(prepared).slice(0, 300)).toBe(true);
+            // The fast path of validation builds the very rows the schema's output builds.
+            expect(prepared).toEqual(prepareValue(Buffer.from(value), 'schema'));
             if (!prepared.ok) continue;
             for (const event of prepared.events) {
               expect(event, JSON.stringify(event).slice(0, 300)).toMatchObject({ ok: true });

@@ -1,4 +1,4 @@
-import { type RecordEvents, recordEvents } from '@waymark/contract/record';
+import { type EventValidation, type RecordEvents, recordEvents } from '@waymark/contract/record';
 
 export type Decoded =
   | Extract<RecordEvents, { ok: true }>
@@ -10,7 +10,7 @@ export type Decoded =
  * record (one event, from before the upgrade) and a version-2 one (a request's events of one
  * person), told apart by its `v` field (contract/src/record.ts).
  */
-export function decodeRecord(value: Buffer | null): Decoded {
+export function decodeRecord(value: Buffer | null, validation?: EventValidation): Decoded {
   if (value === null || value.length === 0) {
     return { ok: false, stage: 'parse', reason: 'empty message (no value)' };
   }
@@ -20,6 +20,6 @@ export function decodeRecord(value: Buffer | null): Decoded {
   } catch (err) {
     return { ok: false, stage: 'parse', reason: `not JSON: ${(err as Error).message}` };
   }
-  const read = recordEvents(json);
+  const read = recordEvents(json, validation);
   return read.ok ? read : { ok: false, stage: 'validate', reason: read.reason };
 }

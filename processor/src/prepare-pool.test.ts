@@ -42,7 +42,7 @@ describe('prepare batches', () => {
     const request = packValues(7, values, true);
     const response = prepareRequest(request);
     expect(response.id).toBe(7);
-    expect(unpackPrepared(response)).toEqual(values.map(prepareValue));
+    expect(unpackPrepared(response)).toEqual(values.map((v) => prepareValue(v)));
     // Not asked: the ids stay behind.
     const without = unpackPrepared(prepareRequest(packValues(8, values)));
     expect(

@@ -1,7 +1,7 @@
-import type { EventOutcome } from '@waymark/contract/record';
+import type { EventOutcome, EventValidation } from '@waymark/contract/record';
 import { jsonEachRowLine } from './clickhouse/insert-lines.js';
 import { decodeRecord } from './decode.js';
-import { toEventRow, toIdentityRow } from './rows.js';
+import { eventLine, toIdentityRow } from './rows.js';
 import type { DeadLetterStage, EventSubject, SourceMessage, WorkItem } from './work.js';
 
 /** What one event of a message becomes: its rows as JSONEachRow lines, or why it cannot load. */
@@ -20,7 +20,7 @@ export type Prepared =
   | { ok: true; events: PreparedEvent[] }
   | { ok: false; stage: DeadLetterStage; reason: string };
 
-function prepareEvent(outcome: EventOutcome): PreparedEvent {
+function prepareEvent(outcome: EventOutcome, shared: object): PreparedEvent {
   if (!outcome.ok) return { ok: false, stage: 'validate', reason: outcome.reason };
   try {
     const { record } = outcome;
@@ -33,7 +33,7 @@ function prepareEvent(outcome: EventOutcome): PreparedEvent {
         userId: record.event.userId ?? '',
         previousId: record.event.previousId ?? '',
       },
-      eventLine: jsonEachRowLine(toEventRow(record)),
+      eventLine: eventLine(record, shared),
       identityLine: identity === undefined ? undefined : jsonEachRowLine(identity),
     };
   } catch (err) {
@@ -43,10 +43,12 @@ function prepareEvent(outcome: EventOutcome): PreparedEvent {
 }
 
 /** A message's bytes → its events' rows, serialized (pure: runs on a prepare thread or inline). */
-export function prepareValue(value: Buffer | null): Prepared {
-  const decoded = decodeRecord(value);
+export function prepareValue(value: Buffer | null, validation?: EventValidation): Prepared {
+  const decoded = decodeRecord(value, validation);
   if (!decoded.ok) return decoded;
-  return { ok: true, events: decoded.events.map(prepareEvent) };
+  // The events of one record share its fields: their columns are serialized once (rows.ts).
+  const shared = decoded.events;
+  return { ok: true, events: decoded.events.map((event) => prepareEvent(event, shared)) };
 }
 
 /**
