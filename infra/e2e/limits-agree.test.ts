@@ -61,7 +61,7 @@ describe('whatever the collector acknowledges, the processor stores', () => {
         const { prepared, record } = verdict;
         expect(prepared, JSON.stringify(prepared).slice(0, 500)).toMatchObject({ ok: true });
         if (!prepared.ok) return;
-        const row = JSON.parse(prepared.eventLine);
+        const row = JSON.parse(String(prepared.eventLine));
         expect(row.message_id).toBe(record.event.messageId);
         expect(row.project_id).toBe(record.projectId);
         for (const column of ['timestamp', 'sent_at', 'received_at']) {
@@ -177,7 +177,7 @@ describe('a request’s records, as the processor reads them', () => {
       if (!prepared.ok) throw new Error(prepared.reason);
       for (const event of prepared.events) {
         if (!event.ok) throw new Error(event.reason);
-        ids.push(JSON.parse(event.eventLine).message_id);
+        ids.push(JSON.parse(String(event.eventLine)).message_id);
       }
     }
     expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `big-${i}`));

@@ -62,7 +62,10 @@ it('loads the good rows and dead-letters a row ClickHouse refuses, with its reas
   const bad = items[2];
   if (bad?.kind !== 'load') throw new Error('fixture must be loadable');
   // A value the validated path never produces: stands for any row ClickHouse cannot parse.
-  bad.eventLine = jsonEachRowLine({ ...JSON.parse(bad.eventLine), timestamp: 'not a time' });
+  bad.eventLine = jsonEachRowLine({
+    ...JSON.parse(String(bad.eventLine)),
+    timestamp: 'not a time',
+  });
   await load(items);
 
   const stored = await clickhouse.query({
@@ -136,7 +139,10 @@ it('dead-letters one bad event of a version-2 record alone, its neighbours load'
   expect(items.map((i) => i.kind)).toEqual(['load', 'dead', 'load', 'load', 'load']);
   const refused = items[3];
   if (refused?.kind !== 'load') throw new Error('fixture must be loadable');
-  refused.eventLine = jsonEachRowLine({ ...JSON.parse(refused.eventLine), timestamp: 'never' });
+  refused.eventLine = jsonEachRowLine({
+    ...JSON.parse(String(refused.eventLine)),
+    timestamp: 'never',
+  });
   await load(items);
 
   const stored = await clickhouse.query({

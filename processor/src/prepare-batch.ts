@@ -19,9 +19,9 @@ export interface PrepareRequest {
 
 export interface PrepareResponse {
   id: number;
-  /** Every loadable event's line, back to back. */
-  eventLines: string;
-  /** Per event, all messages' events in order: where its line ends in `eventLines`. */
+  /** Every loadable event's line, back to back, as UTF-8 (transferred, not copied). */
+  eventBytes: Uint8Array<ArrayBuffer>;
+  /** Per event, all messages' events in order: where its line ends in `eventBytes`. */
   eventEnds: Uint32Array<ArrayBuffer>;
   /** Per message: how many events it held (0 for one refused as a whole). */
   counts: Uint32Array<ArrayBuffer>;
@@ -57,18 +57,40 @@ export function packValues(
   return { id, bytes, ends, withSubjects };
 }
 
+/**
+ * The lines as one UTF-8 buffer that owns its memory (so it can be transferred), and where each
+ * line ends in it. All-ASCII text, the usual case, needs no second pass: bytes are characters.
+ */
+function encodeLines(lines: readonly string[]): { bytes: Uint8Array<ArrayBuffer>; ends: number[] } {
+  const text = lines.join('');
+  let encoded: Uint8Array<ArrayBuffer> = Buffer.from(text) as Uint8Array<ArrayBuffer>;
+  // Small buffers come from Node's shared pool, which must not be transferred.
+  if (encoded.byteOffset !== 0 || encoded.buffer.byteLength !== encoded.byteLength) {
+    encoded = new Uint8Array(encoded);
+  }
+  const ascii = encoded.byteLength === text.length;
+  const ends: number[] = [];
+  let at = 0;
+  for (const line of lines) {
+    at += ascii ? line.length : Buffer.byteLength(line);
+    ends.push(at);
+  }
+  return { bytes: encoded, ends };
+}
+
 /** Runs on a prepare thread: every value of the request through `prepareValue`. */
 export function prepareRequest({ id, bytes, ends, withSubjects }: PrepareRequest): PrepareResponse {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lines: string[] = [];
-  const eventEnds: number[] = [];
+  /** Per line: the index of its event. */
+  const lineOf: number[] = [];
+  let events = 0;
   const counts = new Uint32Array(ends.length);
   const identityLines: [number, string][] = [];
   const dead: [number, DeadLetterStage, string][] = [];
   const refused: [number, DeadLetterStage, string][] = [];
   const subjects: PrepareResponse['subjects'] = [];
   let start = 0;
-  let length = 0;
   for (let i = 0; i < ends.length; i++) {
     const end = ends[i] ?? -1;
     const value = end === -1 ? null : buffer.subarray(start, end);
@@ -80,10 +102,10 @@ export function prepareRequest({ id, bytes, ends, withSubjects }: PrepareRequest
     }
     counts[i] = prepared.events.length;
     for (const event of prepared.events) {
-      const e = eventEnds.length;
+      const e = events++;
       if (event.ok) {
-        lines.push(event.eventLine);
-        length += event.eventLine.length;
+        lines.push(event.eventLine as string);
+        lineOf.push(e);
         if (event.identityLine !== undefined) identityLines.push([e, event.identityLine]);
         if (withSubjects && event.subject !== undefined) {
           const { projectId, anonymousId, userId, previousId } = event.subject;
@@ -92,13 +114,20 @@ export function prepareRequest({ id, bytes, ends, withSubjects }: PrepareRequest
       } else {
         dead.push([e, event.stage, event.reason]);
       }
-      eventEnds.push(length);
     }
+  }
+  const { bytes: eventBytes, ends: lineEnds } = encodeLines(lines);
+  const eventEnds = new Uint32Array(events);
+  let at = 0;
+  let line = 0;
+  for (let e = 0; e < events; e++) {
+    if (lineOf[line] === e) at = lineEnds[line++] ?? at;
+    eventEnds[e] = at;
   }
   return {
     id,
-    eventLines: lines.join(''),
-    eventEnds: Uint32Array.from(eventEnds),
+    eventBytes,
+    eventEnds,
     counts,
     identityLines,
     dead,
@@ -119,6 +148,11 @@ export function unpackPrepared(response: PrepareResponse): Prepared[] {
   const dead = new Map(response.dead.map(([i, stage, reason]) => [i, { stage, reason }]));
   const refused = new Map(response.refused.map(([i, stage, reason]) => [i, { stage, reason }]));
   const prepared: Prepared[] = [];
+  const bytes = Buffer.from(
+    response.eventBytes.buffer,
+    response.eventBytes.byteOffset,
+    response.eventBytes.byteLength,
+  );
   let e = 0;
   let start = 0;
   for (let i = 0; i < response.counts.length; i++) {
@@ -137,8 +171,8 @@ export function unpackPrepared(response: PrepareResponse): Prepared[] {
           ? { ok: false, ...failed }
           : {
               ok: true,
-              // A slice of a long string is a view in V8: no copy until the insert joins them.
-              eventLine: response.eventLines.slice(start, end),
+              // A view of the transferred bytes: no copy until the insert joins them.
+              eventLine: bytes.subarray(start, end),
               identityLine: identities.get(e),
               subject: subjects.get(e),
             },

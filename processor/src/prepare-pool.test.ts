@@ -1,11 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareValue } from './prepare.js';
+import { type Prepared, prepareValue } from './prepare.js';
 import { packValues, prepareRequest, unpackPrepared } from './prepare-batch.js';
 import { createPreparer } from './prepare-pool.js';
 import { bytes, collectedEvent, recordOf } from './test/records.js';
-import type { SourceMessage } from './work.js';
+import type { RowLine, SourceMessage, WorkItem } from './work.js';
+
+const text = (line: RowLine) => (typeof line === 'string' ? line : Buffer.from(line).toString());
+const texts = (items: WorkItem[]) =>
+  items.map((i) => (i.kind === 'load' ? { ...i, eventLine: text(i.eventLine) } : i));
 
 // A version-2 record whose second event is invalid.
 const mixed = JSON.parse(
@@ -42,7 +46,16 @@ describe('prepare batches', () => {
     const request = packValues(7, values, true);
     const response = prepareRequest(request);
     expect(response.id).toBe(7);
-    expect(unpackPrepared(response)).toEqual(values.map((v) => prepareValue(v)));
+    const unpacked = unpackPrepared(response);
+    // Lines come back as UTF-8 bytes (transferred), inline as text: the same lines.
+    const lines = (prepared: Prepared[]) =>
+      prepared.map((p) =>
+        p.ok ? p.events.map((e) => (e.ok ? { ...e, eventLine: text(e.eventLine) } : e)) : p,
+      );
+    expect(
+      unpacked.some((p) => p.ok && p.events.some((e) => e.ok && typeof e.eventLine !== 'string')),
+    ).toBe(true);
+    expect(lines(unpacked)).toEqual(lines(values.map((v) => prepareValue(v))));
     // Not asked: the ids stay behind.
     const without = unpackPrepared(prepareRequest(packValues(8, values)));
     expect(
@@ -90,7 +103,7 @@ describe('createPreparer', () => {
     );
     const onThreads = await Promise.all(many.map((batch) => threaded.prepare(batch)));
     const onLoop = await Promise.all(many.map((batch) => inline.prepare(batch)));
-    expect(onThreads).toEqual(onLoop);
+    expect(onThreads.map(texts)).toEqual(onLoop.map(texts));
     expect(onThreads.flat().filter((item) => item.kind === 'dead')).toHaveLength(12 * 8);
     expect(onThreads[4]?.[1]?.source.offset).toBe('101');
     const records = await threaded.prepare(sources(values));
@@ -134,7 +147,8 @@ describe('createPreparer when a thread dies', () => {
     const { preparer, counter } = dyingPreparer(60_000);
     const expected = await createPreparer(0, pino({ level: 'silent' })).prepare(batch);
     try {
-      for (let i = 0; i < 3; i++) expect(await preparer.prepare(batch)).toEqual(expected);
+      for (let i = 0; i < 3; i++)
+        expect(texts(await preparer.prepare(batch))).toEqual(texts(expected));
       expect(counter.started).toBe(1);
     } finally {
       await preparer.close();

@@ -2,13 +2,13 @@ import type { EventOutcome, EventValidation } from '@waymark/contract/record';
 import { jsonEachRowLine } from './clickhouse/insert-lines.js';
 import { decodeRecord } from './decode.js';
 import { eventLine, toIdentityRow } from './rows.js';
-import type { DeadLetterStage, EventSubject, SourceMessage, WorkItem } from './work.js';
+import type { DeadLetterStage, EventSubject, RowLine, SourceMessage, WorkItem } from './work.js';
 
 /** What one event of a message becomes: its rows as JSONEachRow lines, or why it cannot load. */
 export type PreparedEvent =
   | {
       ok: true;
-      eventLine: string;
+      eventLine: RowLine;
       identityLine: string | undefined;
       /** The event's ids; from a prepare thread only when asked for (prepare-batch.ts). */
       subject: EventSubject | undefined;

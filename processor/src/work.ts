@@ -19,6 +19,12 @@ export type { EventSubject } from '@waymark/contract/schema';
 
 import type { EventSubject } from '@waymark/contract/schema';
 
+/**
+ * A JSONEachRow line: text, or its UTF-8 bytes (from a prepare thread, which encodes the lines
+ * of a batch into one transferred buffer, so the event loop neither copies nor encodes them).
+ */
+export type RowLine = string | Uint8Array;
+
 /** One event of a consumed message (or a message that is unreadable) and what to do with it. */
 export type WorkItem =
   | {
@@ -28,7 +34,7 @@ export type WorkItem =
        * The events row, serialized already as a JSONEachRow line: done when the message is
        * prepared, while the previous insert runs, so an insert starts without that work.
        */
-      eventLine: string;
+      eventLine: RowLine;
       /** The identities row (identify events only), as a JSONEachRow line. */
       identityLine: string | undefined;
       /**
