@@ -3,7 +3,9 @@
  * raw insert of the same rows POSTed straight to the engine's HTTP interface as
  * `INSERT … FORMAT JSONEachRow` (the storage ceiling: ClickHouse's own parsing and storing).
  *
- * The topic is filled once through the real collector; each run then starts a processor with a
+ * The topic is filled once through the real collector, so it holds what the collector produces:
+ * version-2 records, one per request and person (sendEvents posts batches of 100 events of one
+ * person, so mostly 100 events per record). Each run then starts a processor with a
  * new consumer group and a new database, and times the rows arriving (first row → last row, so
  * the start-up — migrations, group join — is not counted as loading).
  *

@@ -91,7 +91,9 @@ function namedIn(value: Buffer | null): { projectId: string; messageIds: string[
     return { projectId: '', messageIds: [] };
   }
   const record = (isObject(parsed) ? parsed : {}) as Record<string, unknown>;
-  const events = [record.event, ...(Array.isArray(record.events) ? record.events : [])];
+  // Version 1: `event`; version 2: `events[i].event`.
+  const entries = Array.isArray(record.events) ? record.events : [];
+  const events = [record.event, ...entries.map((e) => (isObject(e) ? e.event : undefined))];
   const messageIds = events
     .map((e) => (isObject(e) ? (e as Record<string, unknown>).messageId : undefined))
     .filter((id): id is string => typeof id === 'string')
@@ -104,7 +106,8 @@ function namedIn(value: Buffer | null): { projectId: string; messageIds: string[
   return { projectId, messageIds };
 }
 
-const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A dead letter too large for its topic, as a small JSON value that says what it was: the
