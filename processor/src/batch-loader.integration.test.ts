@@ -1,4 +1,4 @@
-import { migrate } from '@waymark/contract/schema';
+import { idHash, migrate } from '@waymark/contract/schema';
 import { testClickHouse, uniqueDatabase, uniqueTopic } from '@waymark/test-harness';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -171,4 +171,40 @@ it('dead-letters one bad event of a version-2 record alone, its neighbours load'
   expect(ids(byEvent['3/5'])).toEqual(['refused']);
   const again = decodeRecord(byEvent['3/5']?.value ?? null);
   expect(again.ok && again.events.map((e) => e.ok)).toEqual([true]);
+});
+
+it('drops a suppressed event of a version-2 record alone (erasure is per event)', async () => {
+  const db = uniqueDatabase('loader_erased');
+  await migrate(clickhouse, db);
+  const metrics = createMetrics();
+  const load = createBatchLoader({
+    clickhouse,
+    database: db,
+    producer,
+    deadLetterTopic,
+    deadLetterMaxBytes: 512 * 1024,
+    retry: { minMs: 10, maxMs: 50 },
+    signal: new AbortController().signal,
+    metrics,
+    health: new HealthState(),
+    log: pino({ level: 'silent' }),
+    suppressions: () => new Map([['p1', new Set([idHash('p1', 'user', 'u-gone')])]]),
+  });
+  const value = recordOf([
+    collectedEvent({ messageId: 'kept-1' }),
+    collectedEvent({ messageId: 'gone', event: { userId: 'u-gone' } }),
+    collectedEvent({ messageId: 'kept-2', event: { userId: 'u-stays' } }),
+  ]);
+  await load(prepare({ topic: 'events', partition: 0, offset: '3', key: null, value }));
+  const stored = await clickhouse.query({
+    query: `SELECT message_id FROM ${db}.events ORDER BY message_id`,
+    format: 'JSONEachRow',
+  });
+  expect((await stored.json<{ message_id: string }>()).map((r) => r.message_id)).toEqual([
+    'kept-1',
+    'kept-2',
+  ]);
+  expect(
+    await metrics.registry.getSingleMetricAsString('waymark_processor_events_suppressed_total'),
+  ).toContain(' 1');
 });
