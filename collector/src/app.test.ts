@@ -47,6 +47,29 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}) 
   });
 }
 
+describe('Kafka records', () => {
+  it('produces one record per person of a request, holding that person’s events in order', async () => {
+    start();
+    const batch = [
+      track({ messageId: 'a1' }),
+      track({ messageId: 'b1', anonymousId: 'anon-2' }),
+      track({ messageId: 'a2' }),
+      track({ messageId: 'u1', anonymousId: undefined, userId: 'user-9' }),
+      track({ messageId: 'a3' }),
+    ];
+    const res = await post('/v1/batch', { batch });
+    expect(res.json()).toMatchObject({ accepted: 5, rejected: [] });
+    expect(sink.records).toBe(3);
+    expect(sink.events.map((e) => [e.key, e.record.event.messageId])).toEqual([
+      ['shop:anon-1', 'a1'],
+      ['shop:anon-1', 'a2'],
+      ['shop:anon-1', 'a3'],
+      ['shop:anon-2', 'b1'],
+      ['shop:user-9', 'u1'],
+    ]);
+  });
+});
+
 describe('auth', () => {
   it('takes the write key from HTTP Basic or from the body', async () => {
     start();

@@ -6,7 +6,7 @@
  * reason and an allow-list summary (no payload).
  */
 import type { Worker } from 'node:worker_threads';
-import type { CollectedEvent, InvalidEventRecord } from '@waymark/contract/record';
+import { collectedEventsOf, type InvalidEventRecord } from '@waymark/contract/record';
 import { createKafka } from '@waymark/kit/kafka';
 import { freePort, testServices, uniqueTopic } from '@waymark/test-harness';
 import fc from 'fast-check';
@@ -76,10 +76,9 @@ describe.each(KAFKA_CLIENTS)('KAFKA_CLIENT=%s', (client) => {
     expect(validIds.length).toBeGreaterThan(20);
 
     const events = await readAllRecords(kafkaBrokers, eventsTopic);
-    const records = events.map((e) => ({
-      key: e.key,
-      record: JSON.parse(e.value) as CollectedEvent,
-    }));
+    const records = events.flatMap((e) =>
+      collectedEventsOf(e.value).map((record) => ({ key: e.key, record })),
+    );
     expect(records.map((r) => r.record.event.messageId).sort()).toEqual([...validIds].sort());
     for (const { key, record } of records) {
       expect(key).toBe(`shop:${record.event.anonymousId}`);

@@ -4,7 +4,7 @@
  * acknowledged is in Kafka.
  */
 
-import type { CollectedEvent } from '@waymark/contract/record';
+import { collectedEventsOf } from '@waymark/contract/record';
 import {
   eventually,
   freePort,
@@ -67,8 +67,8 @@ it('drains on SIGTERM: every acknowledged event is in Kafka, and it exits 0', as
   expect(accepted.length).toBeGreaterThan(0);
   // Anything not accepted was refused in the open (503) or never connected (0), so clients retry.
   for (const r of results) expect([0, 200, 503]).toContain(r.status);
-  const stored = (await readAllRecords(kafkaBrokers, eventsTopic)).map(
-    (r) => (JSON.parse(r.value) as CollectedEvent).event.messageId,
+  const stored = (await readAllRecords(kafkaBrokers, eventsTopic)).flatMap((r) =>
+    collectedEventsOf(r.value).map((e) => e.event.messageId),
   );
   expect(stored.sort()).toEqual(accepted.sort());
   // Logs are JSON and carry neither payloads nor IPs.

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CollectedEvent } from '@waymark/contract/record';
+import { collectedEventsOf } from '@waymark/contract/record';
 import { eventually, freePort } from '@waymark/test-harness';
 import {
   kafkaBrokers,
@@ -103,8 +103,8 @@ describe.each(KAFKA_CLIENTS)('KAFKA_CLIENT=%s', (client) => {
       },
     );
 
-    const ids = (await readAllRecords([brokers], eventsTopic)).map(
-      (r) => (JSON.parse(r.value) as CollectedEvent).event.messageId,
+    const ids = (await readAllRecords([brokers], eventsTopic)).flatMap((r) =>
+      collectedEventsOf(r.value).map((e) => e.event.messageId),
     );
     expect(ids.sort()).toEqual(['before-outage', 'during-outage']);
   }, 60_000);

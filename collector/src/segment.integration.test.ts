@@ -4,7 +4,7 @@
  * server classified from the raw page fields.
  */
 import { Analytics } from '@segment/analytics-node';
-import type { CollectedEvent } from '@waymark/contract/record';
+import { collectedEventsOf } from '@waymark/contract/record';
 import { testServices, uniqueTopic } from '@waymark/test-harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from './app.js';
@@ -64,10 +64,9 @@ it('stores what @segment/analytics-node sends, keyed and classified', async () =
   expect(errors).toEqual([]);
   expect(statuses).toEqual([200]);
 
-  const records = (await readAllRecords(kafkaBrokers, eventsTopic)).map((r) => ({
-    key: r.key,
-    record: JSON.parse(r.value) as CollectedEvent,
-  }));
+  const records = (await readAllRecords(kafkaBrokers, eventsTopic)).flatMap((r) =>
+    collectedEventsOf(r.value).map((record) => ({ key: r.key, record })),
+  );
   const byType = Object.fromEntries(records.map((r) => [r.record.event.type, r]));
   expect(records).toHaveLength(3);
 

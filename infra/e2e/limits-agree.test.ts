@@ -8,8 +8,9 @@
  * limits-agree.integration.test.ts sends a sample through real Kafka and ClickHouse.
  */
 
-import { collectEvent, type RequestFacts } from '@waymark/collector/test/prepare';
+import { collectBatch, collectEvent, type RequestFacts } from '@waymark/collector/test/prepare';
 import { LIMITS } from '@waymark/contract/limits';
+import { type CollectedEvent, collectedEventsOf, RECORD_MAX_BYTES } from '@waymark/contract/record';
 import { prepareValue } from '@waymark/processor/test/prepare';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -37,8 +38,16 @@ const storedMs = (text: unknown) => Date.parse(`${String(text).replace(' ', 'T')
 function verdicts(raw: unknown, extra: Partial<RequestFacts> = {}) {
   const collected = collectEvent(JSON.parse(JSON.stringify(raw)), facts(extra));
   if (!collected.ok) return { collector: false as const, code: collected.rejection.code };
-  const prepared = prepareValue(Buffer.from(collected.value));
-  return { collector: true as const, prepared, record: JSON.parse(collected.value) };
+  const whole = prepareValue(Buffer.from(collected.value));
+  // The value is a version-2 record holding this one event.
+  const prepared = whole.ok
+    ? (whole.events[0] ?? { ok: false as const, stage: 'validate', reason: 'no event' })
+    : whole;
+  return {
+    collector: true as const,
+    prepared,
+    record: collectedEventsOf(collected.value)[0] as CollectedEvent,
+  };
 }
 
 describe('whatever the collector acknowledges, the processor stores', () => {
@@ -52,7 +61,7 @@ describe('whatever the collector acknowledges, the processor stores', () => {
         const { prepared, record } = verdict;
         expect(prepared, JSON.stringify(prepared).slice(0, 500)).toMatchObject({ ok: true });
         if (!prepared.ok) return;
-        const row = JSON.parse(prepared.eventLine);
+        const row = JSON.parse(String(prepared.eventLine));
         expect(row.message_id).toBe(record.event.messageId);
         expect(row.project_id).toBe(record.projectId);
         for (const column of ['timestamp', 'sent_at', 'received_at']) {
@@ -112,6 +121,66 @@ describe('whatever the collector acknowledges, the processor stores', () => {
       expect(stored.collector && stored.prepared.ok, what).toBe(true);
       expect(verdicts({ ...base, ...past }).collector, `${what} + 1`).toBe(false);
     }
+  });
+});
+
+describe('a request’s records, as the processor reads them', () => {
+  it('store every event the collector accepted from a batch, one person or several, fast path or schema', () => {
+    fc.assert(
+      fc.property(
+        fc.array(edgeEvent(RECEIVED_AT_MS), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom(1, 3),
+        (raws, people) => {
+          const batch = raws.map((raw, i) =>
+            JSON.parse(JSON.stringify({ ...(raw as object), anonymousId: `anon-${i % people}` })),
+          );
+          const { records, accepted } = collectBatch(batch, facts());
+          let stored = 0;
+          for (const { value } of records) {
+            expect(Buffer.byteLength(value)).toBeLessThanOrEqual(RECORD_MAX_BYTES);
+            const prepared = prepareValue(Buffer.from(value));
+            expect(prepared.ok, JSON.stringify(prepared).slice(0, 300)).toBe(true);
+            // The fast path of validation builds the very rows the schema's output builds.
+            expect(prepared).toEqual(prepareValue(Buffer.from(value), 'schema'));
+            if (!prepared.ok) continue;
+            for (const event of prepared.events) {
+              expect(event, JSON.stringify(event).slice(0, 300)).toMatchObject({ ok: true });
+              stored++;
+            }
+          }
+          expect(stored).toBe(accepted);
+          expect(new Set(records.map((r) => r.key)).size).toBeLessThanOrEqual(people);
+        },
+      ),
+      { numRuns: 60, seed: 20261204 },
+    );
+  });
+
+  it('split a batch of the largest events over several records, each within the bound', () => {
+    const big = (i: number) => ({
+      type: 'track',
+      event: 'Viewed',
+      anonymousId: 'anon',
+      messageId: `big-${i}`,
+      properties: { s: 'ü'.repeat(LIMITS.maxStringLength), t: 'x'.repeat(LIMITS.maxStringLength) },
+    });
+    const { records, accepted } = collectBatch(
+      Array.from({ length: 40 }, (_, i) => big(i)),
+      facts(),
+    );
+    expect(accepted).toBe(40);
+    expect(records.length).toBeGreaterThan(1);
+    const ids: string[] = [];
+    for (const { value } of records) {
+      expect(Buffer.byteLength(value)).toBeLessThanOrEqual(RECORD_MAX_BYTES);
+      const prepared = prepareValue(Buffer.from(value));
+      if (!prepared.ok) throw new Error(prepared.reason);
+      for (const event of prepared.events) {
+        if (!event.ok) throw new Error(event.reason);
+        ids.push(JSON.parse(String(event.eventLine)).message_id);
+      }
+    }
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `big-${i}`));
   });
 });
 

@@ -1,4 +1,4 @@
-import { migrate } from '@waymark/contract/schema';
+import { idHash, migrate } from '@waymark/contract/schema';
 import { testClickHouse, uniqueDatabase, uniqueTopic } from '@waymark/test-harness';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { DEAD_LETTER_HEADERS } from './kafka/dead-letters.js';
 import { createMetrics } from './metrics.js';
 import { prepare } from './prepare.js';
 import { kafkaClient, produce, readDeadLetters } from './test/harness.js';
-import { bytes, collectedEvent } from './test/records.js';
+import { bytes, collectedEvent, recordOf } from './test/records.js';
 import type { WorkItem } from './work.js';
 
 const clickhouse = testClickHouse();
@@ -33,7 +33,14 @@ function item(messageId: string, offset: number): WorkItem {
   const value = bytes(
     collectedEvent({ messageId, event: { type: 'identify', userId: `u-${messageId}` } }),
   );
-  return prepare({ topic: 'events', partition: 0, offset: String(offset), key: null, value });
+  const [only] = prepare({
+    topic: 'events',
+    partition: 0,
+    offset: String(offset),
+    key: null,
+    value,
+  });
+  return only as WorkItem;
 }
 
 it('loads the good rows and dead-letters a row ClickHouse refuses, with its reason', async () => {
@@ -55,7 +62,10 @@ it('loads the good rows and dead-letters a row ClickHouse refuses, with its reas
   const bad = items[2];
   if (bad?.kind !== 'load') throw new Error('fixture must be loadable');
   // A value the validated path never produces: stands for any row ClickHouse cannot parse.
-  bad.eventLine = jsonEachRowLine({ ...JSON.parse(bad.eventLine), timestamp: 'not a time' });
+  bad.eventLine = jsonEachRowLine({
+    ...JSON.parse(String(bad.eventLine)),
+    timestamp: 'not a time',
+  });
   await load(items);
 
   const stored = await clickhouse.query({
@@ -87,8 +97,114 @@ it('loads the good rows and dead-letters a row ClickHouse refuses, with its reas
     /ClickHouse refused the events row: Cannot (parse|read) DateTime.*key timestamp/,
   );
   const original = decodeRecord(letter?.value ?? null);
-  expect(original.ok && original.record.event.messageId).toBe('bad');
+  expect(original.ok && original.events[0]?.ok && original.events[0].record.event.messageId).toBe(
+    'bad',
+  );
   expect(
     await metrics.registry.getSingleMetricAsString('waymark_processor_dead_letters_total'),
   ).toContain('stage="load"} 1');
+});
+
+it('dead-letters one bad event of a version-2 record alone, its neighbours load', async () => {
+  const topic = uniqueTopic('loader-dead-v2');
+  await produce(kafka, topic, []);
+  const db = uniqueDatabase('loader_v2');
+  await migrate(clickhouse, db);
+  const load = createBatchLoader({
+    clickhouse,
+    database: db,
+    producer,
+    deadLetterTopic: topic,
+    deadLetterMaxBytes: 512 * 1024,
+    retry: { minMs: 10, maxMs: 50 },
+    signal: new AbortController().signal,
+    metrics: createMetrics(),
+    health: new HealthState(),
+    log: pino({ level: 'silent' }),
+    suppressions: () => new Map(),
+  });
+  const record = JSON.parse(
+    recordOf(
+      ['v1', 'invalid', 'v2', 'refused', 'v3'].map((messageId) => collectedEvent({ messageId })),
+    ).toString(),
+  );
+  record.events[1].event.type = 'nope';
+  const items = prepare({
+    topic: 'events',
+    partition: 0,
+    offset: '9',
+    key: Buffer.from('p1:anon-1'),
+    value: bytes(record),
+  });
+  expect(items.map((i) => i.kind)).toEqual(['load', 'dead', 'load', 'load', 'load']);
+  const refused = items[3];
+  if (refused?.kind !== 'load') throw new Error('fixture must be loadable');
+  refused.eventLine = jsonEachRowLine({
+    ...JSON.parse(String(refused.eventLine)),
+    timestamp: 'never',
+  });
+  await load(items);
+
+  const stored = await clickhouse.query({
+    query: `SELECT message_id FROM ${db}.events ORDER BY message_id`,
+    format: 'JSONEachRow',
+  });
+  expect((await stored.json<{ message_id: string }>()).map((r) => r.message_id)).toEqual([
+    'v1',
+    'v2',
+    'v3',
+  ]);
+  const letters = await readDeadLetters(kafka, topic, 2);
+  const byEvent = Object.fromEntries(
+    letters.map((l) => [l.headers[DEAD_LETTER_HEADERS.sourceEvent], l]),
+  );
+  expect(Object.keys(byEvent).sort()).toEqual(['1/5', '3/5']);
+  expect(byEvent['1/5']?.headers[DEAD_LETTER_HEADERS.stage]).toBe('validate');
+  expect(byEvent['1/5']?.headers[DEAD_LETTER_HEADERS.reason]).toContain('events.1.event.type');
+  expect(byEvent['3/5']?.headers[DEAD_LETTER_HEADERS.stage]).toBe('load');
+  // Each carries its event alone, as a record that can be produced again by itself.
+  const ids = (letter: (typeof letters)[number] | undefined) =>
+    JSON.parse(letter?.value?.toString() ?? '{}').events.map(
+      (e: { event: { messageId: string } }) => e.event.messageId,
+    );
+  expect(ids(byEvent['1/5'])).toEqual(['invalid']);
+  expect(ids(byEvent['3/5'])).toEqual(['refused']);
+  const again = decodeRecord(byEvent['3/5']?.value ?? null);
+  expect(again.ok && again.events.map((e) => e.ok)).toEqual([true]);
+});
+
+it('drops a suppressed event of a version-2 record alone (erasure is per event)', async () => {
+  const db = uniqueDatabase('loader_erased');
+  await migrate(clickhouse, db);
+  const metrics = createMetrics();
+  const load = createBatchLoader({
+    clickhouse,
+    database: db,
+    producer,
+    deadLetterTopic,
+    deadLetterMaxBytes: 512 * 1024,
+    retry: { minMs: 10, maxMs: 50 },
+    signal: new AbortController().signal,
+    metrics,
+    health: new HealthState(),
+    log: pino({ level: 'silent' }),
+    suppressions: () => new Map([['p1', new Set([idHash('p1', 'user', 'u-gone')])]]),
+  });
+  const value = recordOf([
+    collectedEvent({ messageId: 'kept-1' }),
+    collectedEvent({ messageId: 'gone', event: { userId: 'u-gone' } }),
+    collectedEvent({ messageId: 'kept-2', event: { userId: 'u-stays' } }),
+  ]);
+  await load(prepare({ topic: 'events', partition: 0, offset: '3', key: null, value }));
+  const stored = await clickhouse.query({
+    query: `SELECT message_id FROM ${db}.events ORDER BY message_id`,
+    format: 'JSONEachRow',
+  });
+  expect((await stored.json<{ message_id: string }>()).map((r) => r.message_id)).toEqual([
+    'kept-1',
+    'kept-2',
+  ]);
+  expect(
+    await metrics.registry.getSingleMetricAsString('waymark_processor_events_suppressed_total'),
+  ).toContain(' 1');
 });

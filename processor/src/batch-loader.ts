@@ -10,7 +10,7 @@ import type { DeadLetter } from './kafka/dead-letters.js';
 import { isRefusedAsTooLarge, sendDeadLetters } from './kafka/send-dead-letters.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { type RetryPolicy, retryUntilDone } from './retry.js';
-import type { WorkItem } from './work.js';
+import type { RowLine, WorkItem } from './work.js';
 
 export interface BatchLoaderDeps {
   clickhouse: ClickHouseClient;
@@ -53,7 +53,7 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
       },
     });
 
-  const insertInto = async (table: string, lines: readonly string[]) => {
+  const insertInto = async (table: string, lines: readonly RowLine[]) => {
     const started = performance.now();
     await insertJsonLines(clickhouse, `${database}.${table}`, lines);
     metrics.insertDuration.observe({ table }, (performance.now() - started) / 1000);
@@ -69,7 +69,7 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
   const loadTable = async (
     table: string,
     items: readonly LoadItem[],
-    pick: (item: LoadItem) => string | undefined,
+    pick: (item: LoadItem) => RowLine | undefined,
   ): Promise<{ loaded: LoadItem[]; dead: DeadLetter[] }> => {
     const withRows = items.flatMap((item) => {
       const row = pick(item);

@@ -2,14 +2,20 @@ import { LIMITS } from '@waymark/contract/limits';
 import { isStorableInstant } from '@waymark/contract/record';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from './decode.js';
-import { bytes, collectedEvent } from './test/records.js';
+import { bytes, collectedEvent, recordOf } from './test/records.js';
+
+const only = (decoded: ReturnType<typeof decodeRecord>) =>
+  decoded.ok && decoded.events.length === 1 && decoded.events[0]?.ok
+    ? decoded.events[0].record
+    : undefined;
 
 describe('decodeRecord', () => {
   it('accepts what the collector produces', () => {
     const record = collectedEvent({ messageId: 'm1' });
     const decoded = decodeRecord(bytes(record));
     expect(decoded.ok).toBe(true);
-    expect(decoded.ok && decoded.record.event.messageId).toBe('m1');
+    expect(decoded.ok && decoded.version).toBe(1);
+    expect(only(decoded)?.event.messageId).toBe('m1');
   });
 
   it('accepts an identify that carries traits but no userId (valid Segment)', () => {
@@ -42,7 +48,7 @@ describe('decodeRecord', () => {
       event: { properties: { plan: 'pro', nested: { a: [1, 2] } } },
     });
     const decoded = decodeRecord(bytes(record));
-    expect(decoded.ok && decoded.record.event.properties).toEqual({
+    expect(only(decoded)?.event.properties).toEqual({
       plan: 'pro',
       nested: { a: [1, 2] },
     });
@@ -106,6 +112,45 @@ describe('decodeRecord', () => {
     if (decoded.ok) return;
     expect(decoded.stage).toBe(stage);
     expect(decoded.reason).toContain(reason);
+  });
+});
+
+describe('decodeRecord of version-2 records', () => {
+  it('reads every event of the record, sharing its fields and touches', () => {
+    const events = [
+      collectedEvent({ messageId: 'a' }),
+      collectedEvent({ messageId: 'b', event: { type: 'identify', userId: 'u-1' } }),
+      collectedEvent({ messageId: 'c', timestamp: '2026-11-20T10:00:01.000Z' }),
+    ];
+    const decoded = decodeRecord(recordOf(events));
+    expect(decoded).toEqual({
+      ok: true,
+      version: 2,
+      events: events.map((record) => ({ ok: true, record })),
+    });
+  });
+
+  it('refuses an invalid event alone, its neighbours still loadable', () => {
+    const record = JSON.parse(
+      recordOf([collectedEvent({ messageId: 'a' }), collectedEvent({ messageId: 'b' })]).toString(),
+    );
+    record.events[0].event.type = 'nope';
+    const decoded = decodeRecord(bytes(record));
+    expect(decoded.ok && decoded.events.map((e) => e.ok)).toEqual([false, true]);
+    expect(decoded.ok && decoded.events[0]).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('events.0.event.type'),
+    });
+  });
+
+  it('refuses the whole record when its shared part is invalid', () => {
+    const record = JSON.parse(recordOf([collectedEvent({ messageId: 'a' })]).toString());
+    const decoded = decodeRecord(bytes({ ...record, projectId: 7 }));
+    expect(decoded).toMatchObject({
+      ok: false,
+      stage: 'validate',
+      reason: expect.stringContaining('projectId'),
+    });
   });
 });
 

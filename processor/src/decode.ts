@@ -1,11 +1,16 @@
-import { type LoadableRecord, recordSchema } from '@waymark/contract/record';
+import { type EventValidation, type RecordEvents, recordEvents } from '@waymark/contract/record';
 
 export type Decoded =
-  | { ok: true; record: LoadableRecord }
+  | Extract<RecordEvents, { ok: true }>
   | { ok: false; stage: 'parse' | 'validate'; reason: string };
 
-/** Kafka bytes → a validated record, or why not (the reason goes to the dead-letter topic). */
-export function decodeRecord(value: Buffer | null): Decoded {
+/**
+ * Kafka bytes → the record's events, each validated on its own, or why the record as a whole
+ * cannot be read (the reason goes to the dead-letter topic). Both record versions: a version-1
+ * record (one event, from before the upgrade) and a version-2 one (a request's events of one
+ * person), told apart by its `v` field (contract/src/record.ts).
+ */
+export function decodeRecord(value: Buffer | null, validation?: EventValidation): Decoded {
   if (value === null || value.length === 0) {
     return { ok: false, stage: 'parse', reason: 'empty message (no value)' };
   }
@@ -15,12 +20,6 @@ export function decodeRecord(value: Buffer | null): Decoded {
   } catch (err) {
     return { ok: false, stage: 'parse', reason: `not JSON: ${(err as Error).message}` };
   }
-  const parsed = recordSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${i.path.length > 0 ? i.path.join('.') : '(record)'}: ${i.message}`,
-    );
-    return { ok: false, stage: 'validate', reason: `invalid record — ${problems.join('; ')}` };
-  }
-  return { ok: true, record: parsed.data };
+  const read = recordEvents(json, validation);
+  return read.ok ? read : { ok: false, stage: 'validate', reason: read.reason };
 }

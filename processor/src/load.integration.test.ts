@@ -12,6 +12,7 @@ import {
   produce,
   readDeadLetters,
   startProcessorChild,
+  upgradedHalfway,
   visibleCounts,
   waitForDistinct,
 } from './test/harness.js';
@@ -24,8 +25,12 @@ const clickhouse = testClickHouse();
 const plan = planLoad(20_000, 'load');
 let processor: ProcessorChild;
 
+// Half the topic version-1 records (from before the upgrade), half version-2 ones.
+const messages = upgradedHalfway(plan.messages);
+
 beforeAll(async () => {
-  await produce(kafka, setup.topic, plan.messages);
+  expect(messages.length).toBeLessThan(plan.messages.length);
+  await produce(kafka, setup.topic, messages);
   processor = await startProcessorChild(setup);
 });
 
@@ -38,7 +43,7 @@ it('loads every distinct valid event exactly once, duplicates and poison notwith
   const started = Date.now();
   await waitForDistinct(clickhouse, setup.database, plan.distinct);
   console.log(
-    `loaded ${plan.messages.length} messages (${plan.distinct} distinct) in ${Date.now() - started} ms`,
+    `loaded ${messages.length} messages (${plan.messages.length} records' worth, ${plan.distinct} distinct) in ${Date.now() - started} ms`,
   );
   const counts = await visibleCounts(clickhouse, setup.database);
   expect(counts.distinct).toBe(plan.distinct);

@@ -1,15 +1,31 @@
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareValue } from './prepare.js';
+import { type Prepared, prepareValue } from './prepare.js';
 import { packValues, prepareRequest, unpackPrepared } from './prepare-batch.js';
 import { createPreparer } from './prepare-pool.js';
-import { bytes, collectedEvent } from './test/records.js';
-import type { SourceMessage } from './work.js';
+import { bytes, collectedEvent, recordOf } from './test/records.js';
+import type { RowLine, SourceMessage, WorkItem } from './work.js';
+
+const text = (line: RowLine) => (typeof line === 'string' ? line : Buffer.from(line).toString());
+const texts = (items: WorkItem[]) =>
+  items.map((i) => (i.kind === 'load' ? { ...i, eventLine: text(i.eventLine) } : i));
+
+// A version-2 record whose second event is invalid.
+const mixed = JSON.parse(
+  recordOf([
+    collectedEvent({ messageId: 'r1', event: { type: 'identify', userId: 'u-2' } }),
+    collectedEvent({ messageId: 'r2' }),
+    collectedEvent({ messageId: 'r3', event: { properties: { name: 'ß' } } }),
+  ]).toString(),
+);
+mixed.events[1].event.messageId = '';
 
 // Every kind of message a partition can hold: loadable, identify (two rows), no value, not
-// JSON, not a record, and a multi-byte value (offsets are bytes, lines are UTF-16 strings).
+// JSON, not a record, a multi-byte value (offsets are bytes, lines are UTF-16 strings), and
+// version-2 records of several events, one with an invalid event.
 const values: (Buffer | null)[] = [
+  recordOf([collectedEvent({ messageId: 'v2-a' }), collectedEvent({ messageId: 'v2-b' })]),
   bytes(collectedEvent({ messageId: 'a' })),
   bytes(collectedEvent({ messageId: 'b', event: { type: 'identify', userId: 'u-1' } })),
   null,
@@ -18,6 +34,7 @@ const values: (Buffer | null)[] = [
   bytes(collectedEvent({ messageId: 'c', event: { properties: { name: 'Ünïcødé ✓ 🚀' } } })),
   Buffer.alloc(0),
   bytes(collectedEvent({ messageId: 'd' })),
+  bytes(mixed),
 ];
 
 const sources = (vals: (Buffer | null)[]): SourceMessage[] =>
@@ -29,26 +46,41 @@ describe('prepare batches', () => {
     const request = packValues(7, values, true);
     const response = prepareRequest(request);
     expect(response.id).toBe(7);
-    expect(unpackPrepared(response)).toEqual(values.map(prepareValue));
+    const unpacked = unpackPrepared(response);
+    // Lines come back as UTF-8 bytes (transferred), inline as text: the same lines.
+    const lines = (prepared: Prepared[]) =>
+      prepared.map((p) =>
+        p.ok ? p.events.map((e) => (e.ok ? { ...e, eventLine: text(e.eventLine) } : e)) : p,
+      );
+    expect(
+      unpacked.some((p) => p.ok && p.events.some((e) => e.ok && typeof e.eventLine !== 'string')),
+    ).toBe(true);
+    expect(lines(unpacked)).toEqual(lines(values.map((v) => prepareValue(v))));
     // Not asked: the ids stay behind.
     const without = unpackPrepared(prepareRequest(packValues(8, values)));
-    expect(without.every((p) => !p.ok || p.subject === undefined)).toBe(true);
+    expect(
+      without.every((p) => !p.ok || p.events.every((e) => !e.ok || e.subject === undefined)),
+    ).toBe(true);
   });
 
   it('marks each kind of message as loadable or dead as prepared inline', () => {
     const kinds = values.map((v) => {
       const p = prepareValue(v);
-      return p.ok ? (p.identityLine ? 'event+identity' : 'event') : p.stage;
+      return p.ok
+        ? p.events.map((e) => (e.ok ? (e.identityLine ? 'event+identity' : 'event') : e.stage))
+        : p.stage;
     });
     expect(kinds).toEqual([
-      'event',
-      'event+identity',
+      ['event', 'event'],
+      ['event'],
+      ['event+identity'],
       'parse',
       'parse',
       'validate',
-      'event',
+      ['event'],
       'parse',
-      'event',
+      ['event'],
+      ['event+identity', 'validate', 'event'],
     ]);
   });
 });
@@ -71,9 +103,25 @@ describe('createPreparer', () => {
     );
     const onThreads = await Promise.all(many.map((batch) => threaded.prepare(batch)));
     const onLoop = await Promise.all(many.map((batch) => inline.prepare(batch)));
-    expect(onThreads).toEqual(onLoop);
+    expect(onThreads.map(texts)).toEqual(onLoop.map(texts));
     expect(onThreads.flat().filter((item) => item.kind === 'dead')).toHaveLength(12 * 8);
     expect(onThreads[4]?.[1]?.source.offset).toBe('101');
+    const records = await threaded.prepare(sources(values));
+    expect(records.map((i) => [i.source.offset, i.source.event, i.kind])).toEqual([
+      ['100', { index: 0, of: 2 }, 'load'],
+      ['100', { index: 1, of: 2 }, 'load'],
+      ['101', undefined, 'load'],
+      ['102', undefined, 'load'],
+      ['103', undefined, 'dead'],
+      ['104', undefined, 'dead'],
+      ['105', undefined, 'dead'],
+      ['106', undefined, 'load'],
+      ['107', undefined, 'dead'],
+      ['108', undefined, 'load'],
+      ['109', { index: 0, of: 3 }, 'load'],
+      ['109', { index: 1, of: 3 }, 'dead'],
+      ['109', { index: 2, of: 3 }, 'load'],
+    ]);
   });
 });
 
@@ -99,7 +147,8 @@ describe('createPreparer when a thread dies', () => {
     const { preparer, counter } = dyingPreparer(60_000);
     const expected = await createPreparer(0, pino({ level: 'silent' })).prepare(batch);
     try {
-      for (let i = 0; i < 3; i++) expect(await preparer.prepare(batch)).toEqual(expected);
+      for (let i = 0; i < 3; i++)
+        expect(texts(await preparer.prepare(batch))).toEqual(texts(expected));
       expect(counter.started).toBe(1);
     } finally {
       await preparer.close();

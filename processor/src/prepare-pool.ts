@@ -1,11 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorkerThread } from '@waymark/kit/worker-thread';
 import type { Logger } from 'pino';
-import { type Prepared, prepare, toWorkItem } from './prepare.js';
+import { type Prepared, prepare, toWorkItems } from './prepare.js';
 import { type PrepareResponse, packValues, unpackPrepared } from './prepare-batch.js';
 import type { SourceMessage, WorkItem } from './work.js';
 
-/** Turns consumed messages into work items, on prepare threads or inline. */
+/** Turns consumed messages into work items (one per event), on prepare threads or inline. */
 export interface Preparer {
   prepare: (messages: readonly SourceMessage[]) => Promise<WorkItem[]>;
   close: () => Promise<void>;
@@ -52,7 +52,7 @@ export function createPreparer(
   log: Logger,
   options: PreparerOptions = {},
 ): Preparer {
-  const inline = async (messages: readonly SourceMessage[]) => messages.map(prepare);
+  const inline = async (messages: readonly SourceMessage[]) => messages.flatMap(prepare);
   if (threads === 0) return { prepare: inline, close: async () => {} };
   const startThread = options.startThread ?? startPrepareThread;
   const respawnAfterMs = options.respawnAfterMs ?? RESPAWN_AFTER_MS;
@@ -80,7 +80,7 @@ export function createPreparer(
         p.reject(new Error(`prepare thread answered ${prepared.length} of ${p.sources.length}`));
         return;
       }
-      p.resolve(p.sources.map((source, i) => toWorkItem(source, prepared[i] as Prepared)));
+      p.resolve(p.sources.flatMap((source, i) => toWorkItems(source, prepared[i] as Prepared)));
     });
     thread.worker.once('error', fail);
     thread.worker.once('exit', (code) => fail(new Error(`prepare thread exited with ${code}`)));

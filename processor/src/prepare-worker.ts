@@ -6,5 +6,9 @@ const port = parentPort;
 if (port === null) throw new Error('prepare-worker runs as a worker thread only');
 port.on('message', (request: PrepareRequest) => {
   const response = prepareRequest(request);
-  port.postMessage(response, [response.eventEnds.buffer]);
+  port.postMessage(response, [
+    response.eventBytes.buffer,
+    response.eventEnds.buffer,
+    response.counts.buffer,
+  ]);
 });

@@ -1,25 +1,29 @@
+import type { EventOutcome, EventValidation } from '@waymark/contract/record';
 import { jsonEachRowLine } from './clickhouse/insert-lines.js';
 import { decodeRecord } from './decode.js';
-import { toEventRow, toIdentityRow } from './rows.js';
-import type { DeadLetterStage, EventSubject, SourceMessage, WorkItem } from './work.js';
+import { eventLine, toIdentityRow } from './rows.js';
+import type { DeadLetterStage, EventSubject, RowLine, SourceMessage, WorkItem } from './work.js';
 
-/** What one message's value becomes: its rows as JSONEachRow lines, or why it cannot load. */
-export type Prepared =
+/** What one event of a message becomes: its rows as JSONEachRow lines, or why it cannot load. */
+export type PreparedEvent =
   | {
       ok: true;
-      eventLine: string;
+      eventLine: RowLine;
       identityLine: string | undefined;
       /** The event's ids; from a prepare thread only when asked for (prepare-batch.ts). */
       subject: EventSubject | undefined;
     }
   | { ok: false; stage: DeadLetterStage; reason: string };
 
-/** A message's bytes → its rows, serialized (pure: runs on a prepare thread or inline). */
-export function prepareValue(value: Buffer | null): Prepared {
-  const decoded = decodeRecord(value);
-  if (!decoded.ok) return decoded;
+/** What one message's value becomes: each of its events prepared, or why none can load. */
+export type Prepared =
+  | { ok: true; events: PreparedEvent[] }
+  | { ok: false; stage: DeadLetterStage; reason: string };
+
+function prepareEvent(outcome: EventOutcome, shared: object): PreparedEvent {
+  if (!outcome.ok) return { ok: false, stage: 'validate', reason: outcome.reason };
   try {
-    const { record } = decoded;
+    const { record } = outcome;
     const identity = toIdentityRow(record);
     return {
       ok: true,
@@ -29,7 +33,7 @@ export function prepareValue(value: Buffer | null): Prepared {
         userId: record.event.userId ?? '',
         previousId: record.event.previousId ?? '',
       },
-      eventLine: jsonEachRowLine(toEventRow(decoded.record)),
+      eventLine: eventLine(record, shared),
       identityLine: identity === undefined ? undefined : jsonEachRowLine(identity),
     };
   } catch (err) {
@@ -38,20 +42,40 @@ export function prepareValue(value: Buffer | null): Prepared {
   }
 }
 
-/** Joins a message with what its value became. */
-export function toWorkItem(source: SourceMessage, prepared: Prepared): WorkItem {
-  return prepared.ok
-    ? {
-        kind: 'load',
-        source,
-        eventLine: prepared.eventLine,
-        identityLine: prepared.identityLine,
-        subject: prepared.subject,
-      }
-    : { kind: 'dead', source, stage: prepared.stage, reason: prepared.reason };
+/** A message's bytes → its events' rows, serialized (pure: runs on a prepare thread or inline). */
+export function prepareValue(value: Buffer | null, validation?: EventValidation): Prepared {
+  const decoded = decodeRecord(value, validation);
+  if (!decoded.ok) return decoded;
+  // The events of one record share its fields: their columns are serialized once (rows.ts).
+  const shared = decoded.events;
+  return { ok: true, events: decoded.events.map((event) => prepareEvent(event, shared)) };
 }
 
-/** A consumed message → rows to load, or a dead letter saying why it cannot be loaded. */
-export function prepare(source: SourceMessage): WorkItem {
-  return toWorkItem(source, prepareValue(source.value));
+/**
+ * Joins a message with what its value became: one work item per event, so that an invalid
+ * event is dead-lettered alone while its neighbours load. An event of a record of several says
+ * which it is (`source.event`): its dead letter carries it alone.
+ */
+export function toWorkItems(source: SourceMessage, prepared: Prepared): WorkItem[] {
+  if (!prepared.ok) {
+    return [{ kind: 'dead', source, stage: prepared.stage, reason: prepared.reason }];
+  }
+  const of = prepared.events.length;
+  return prepared.events.map((event, index): WorkItem => {
+    const from = of > 1 ? { ...source, event: { index, of } } : source;
+    return event.ok
+      ? {
+          kind: 'load',
+          source: from,
+          eventLine: event.eventLine,
+          identityLine: event.identityLine,
+          subject: event.subject,
+        }
+      : { kind: 'dead', source: from, stage: event.stage, reason: event.reason };
+  });
+}
+
+/** A consumed message → rows to load, or dead letters saying why they cannot be loaded. */
+export function prepare(source: SourceMessage): WorkItem[] {
+  return toWorkItems(source, prepareValue(source.value));
 }

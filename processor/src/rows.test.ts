@@ -2,13 +2,15 @@ import type { CollectedEvent } from '@waymark/contract/record';
 import { EVENT_COLUMNS } from '@waymark/contract/schema';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from './decode.js';
-import { toClickHouseDateTime, toEventRow, toIdentityRow } from './rows.js';
+import { eventLine, toClickHouseDateTime, toEventRow, toIdentityRow } from './rows.js';
 import { bytes, collectedEvent, GOOGLEBOT, IPHONE } from './test/records.js';
 
 function loadable(record: CollectedEvent) {
   const decoded = decodeRecord(bytes(record));
   if (!decoded.ok) throw new Error(decoded.reason);
-  return decoded.record;
+  const [event] = decoded.events;
+  if (!event?.ok) throw new Error('not loadable');
+  return event.record;
 }
 
 describe('toEventRow', () => {
@@ -207,5 +209,23 @@ describe('toIdentityRow', () => {
       event: { type: 'identify', userId: 'u', anonymousId: undefined },
     });
     expect(toIdentityRow(loadable(noAnon))).toBeUndefined();
+  });
+});
+
+describe('eventLine', () => {
+  it('is the row toEventRow builds, as a JSONEachRow line, shared columns written once', () => {
+    const shared = {};
+    const records = [
+      loadable(collectedEvent({ messageId: 'a' })),
+      loadable(collectedEvent({ messageId: 'b', event: { userAgent: IPHONE } as never })),
+      loadable(collectedEvent({ messageId: 'c', event: { properties: { total: 5 } } })),
+    ];
+    for (let pass = 0; pass < 2; pass++) {
+      for (const record of records) {
+        const line = eventLine(record, shared);
+        expect(line.endsWith('}\n')).toBe(true);
+        expect(JSON.parse(line)).toEqual(toEventRow(record));
+      }
+    }
   });
 });

@@ -2,6 +2,7 @@ import { pageOf } from '@waymark/contract/page';
 import type { LoadableRecord } from '@waymark/contract/record';
 import { isStorableInstant, utcSecondOf } from '@waymark/contract/record';
 import type { EventRow, IdentityRow } from '@waymark/contract/schema';
+import type { ChannelTouch } from '@waymark/contract/wire';
 import { clickHouseDateTime, clickHouseDateTime64 } from '@waymark/kit/clickhouse-time';
 import { memoize } from '@waymark/kit/memo';
 import { commerceFields } from './commerce.js';
@@ -44,14 +45,16 @@ export function toClickHouseDateTime(iso: string | null | undefined, fallback: s
   return text;
 }
 
-/**
- * A validated record → one events row, enriched: user agent → browser / OS / device / bot,
- * page referrer → host, URL → path, e-commerce properties → revenue / currency / order id.
- * Pure and deterministic, so a replayed message yields a byte-identical row. One object literal
- * in column order: every row gets the same shape, which keeps building and serializing it fast.
- */
-export function toEventRow(record: LoadableRecord): EventRow {
-  const { event, sessionTouch: session, firstTouch: first, receivedAt } = record;
+type SharedColumn =
+  | keyof ReturnType<typeof recordColumns>
+  | keyof ReturnType<typeof sessionColumns>
+  | keyof ReturnType<typeof firstColumns>;
+
+/** The columns that differ from event to event (the rest: `recordColumns`, `touchColumns`). */
+type OwnColumns = Omit<EventRow, SharedColumn>;
+
+function ownColumns(record: LoadableRecord): OwnColumns {
+  const { event, receivedAt } = record;
   const context = event.context;
   const page = pageOf(event);
   const library = context?.library;
@@ -59,7 +62,6 @@ export function toEventRow(record: LoadableRecord): EventRow {
   const commerce = commerceFields(properties);
   const agent = parseUserAgent(context?.userAgent);
   return {
-    project_id: record.projectId,
     message_id: event.messageId,
     type: event.type,
     event: event.event ?? event.name ?? '',
@@ -74,23 +76,6 @@ export function toEventRow(record: LoadableRecord): EventRow {
       event.sentAt && isStorableInstant(event.sentAt) ? event.sentAt : undefined,
       receivedAt,
     ),
-    received_at: toClickHouseDateTime(receivedAt, receivedAt),
-    session_channel: session.channel,
-    session_source: session.source,
-    session_medium: session.medium,
-    session_campaign: session.campaign,
-    session_term: session.term,
-    session_content: session.content,
-    session_click_id_type: session.clickIdType,
-    session_referrer_host: session.referrerHost,
-    first_channel: first.channel,
-    first_source: first.source,
-    first_medium: first.medium,
-    first_campaign: first.campaign,
-    first_term: first.term,
-    first_content: first.content,
-    first_click_id_type: first.clickIdType,
-    first_referrer_host: first.referrerHost,
     page_url: page?.url ?? '',
     page_path: pathOf(page?.path, page?.url),
     page_title: page?.title ?? '',
@@ -111,6 +96,84 @@ export function toEventRow(record: LoadableRecord): EventRow {
     // RudderStack's browser SDK sends identify traits only in context.traits.
     traits: JSON.stringify(event.traits ?? context?.traits ?? {}),
   };
+}
+
+function recordColumns(record: LoadableRecord) {
+  return {
+    project_id: record.projectId,
+    received_at: toClickHouseDateTime(record.receivedAt, record.receivedAt),
+  };
+}
+
+function sessionColumns(session: ChannelTouch) {
+  return {
+    session_channel: session.channel,
+    session_source: session.source,
+    session_medium: session.medium,
+    session_campaign: session.campaign,
+    session_term: session.term,
+    session_content: session.content,
+    session_click_id_type: session.clickIdType,
+    session_referrer_host: session.referrerHost,
+  };
+}
+
+function firstColumns(first: ChannelTouch) {
+  return {
+    first_channel: first.channel,
+    first_source: first.source,
+    first_medium: first.medium,
+    first_campaign: first.campaign,
+    first_term: first.term,
+    first_content: first.content,
+    first_click_id_type: first.clickIdType,
+    first_referrer_host: first.referrerHost,
+  };
+}
+
+/**
+ * A validated record → one events row, enriched: user agent → browser / OS / device / bot,
+ * page referrer → host, URL → path, e-commerce properties → revenue / currency / order id.
+ * Pure and deterministic, so a replayed message yields a byte-identical row.
+ */
+export function toEventRow(record: LoadableRecord): EventRow {
+  return {
+    ...recordColumns(record),
+    ...ownColumns(record),
+    ...sessionColumns(record.sessionTouch),
+    ...firstColumns(record.firstTouch),
+  };
+}
+
+// The JSON of the columns an event shares with the others of its record: written once per
+// record (project, receivedAt) and once per touch (the touches are the record's shared objects).
+const recordJson = new WeakMap<object, string>();
+const sessionJson = new WeakMap<ChannelTouch, string>();
+const firstJson = new WeakMap<ChannelTouch, string>();
+
+function fragment<K extends object>(cache: WeakMap<K, string>, key: K, columns: () => object) {
+  let json = cache.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(columns()).slice(1, -1);
+    cache.set(key, json);
+  }
+  return json;
+}
+
+/**
+ * The events row of `toEventRow` as a JSONEachRow line (same columns and values, in another
+ * order, which JSONEachRow does not mind): the columns an event shares with the rest of its
+ * record are serialized once per record and touch, not once per event. `shared` is the object
+ * the record's events share (the processor passes the parsed envelope).
+ */
+export function eventLine(record: LoadableRecord, shared: object): string {
+  const own = JSON.stringify(ownColumns(record));
+  const head = fragment(recordJson, shared, () => recordColumns(record));
+  const session = fragment(sessionJson, record.sessionTouch, () =>
+    sessionColumns(record.sessionTouch),
+  );
+  const first = fragment(firstJson, record.firstTouch, () => firstColumns(record.firstTouch));
+  return `{${head},${session},${first},${own.slice(1)}\n`;
 }
 
 /**

@@ -1,10 +1,15 @@
-/** Where a message came from: enough to dead-letter it with its original bytes. */
+/** Where a message (or one event of it) came from: enough to dead-letter it with its bytes. */
 export interface SourceMessage {
   topic: string;
   partition: number;
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  /**
+   * Set for one event of a record of several: which one. Its dead letter carries that event
+   * alone (contract `singleEventValue`), not its neighbours, which load.
+   */
+  event?: { index: number; of: number };
 }
 
 export type DeadLetterStage = 'parse' | 'validate' | 'load';
@@ -14,7 +19,13 @@ export type { EventSubject } from '@waymark/contract/schema';
 
 import type { EventSubject } from '@waymark/contract/schema';
 
-/** One consumed message and what to do with it. */
+/**
+ * A JSONEachRow line: text, or its UTF-8 bytes (from a prepare thread, which encodes the lines
+ * of a batch into one transferred buffer, so the event loop neither copies nor encodes them).
+ */
+export type RowLine = string | Uint8Array;
+
+/** One event of a consumed message (or a message that is unreadable) and what to do with it. */
 export type WorkItem =
   | {
       kind: 'load';
@@ -23,7 +34,7 @@ export type WorkItem =
        * The events row, serialized already as a JSONEachRow line: done when the message is
        * prepared, while the previous insert runs, so an insert starts without that work.
        */
-      eventLine: string;
+      eventLine: RowLine;
       /** The identities row (identify events only), as a JSONEachRow line. */
       identityLine: string | undefined;
       /**

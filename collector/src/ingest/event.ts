@@ -131,13 +131,17 @@ export function prepareEvent(raw: unknown, index: number, facts: RequestFacts): 
   const ip = storedIp(event.context?.ip, facts.requestIp, facts.keepIp);
   if (event.context?.ip !== undefined) event.context.ip = ip;
 
+  // The schema's output is ours to complete (no copy): an absent messageId goes last, as before.
+  event.messageId ??= randomUUID();
+  const { sessionTouch, firstTouch } = touchesOf(event);
   const record: CollectedEvent = {
     projectId: facts.projectId,
     receivedAt: facts.receivedAt,
     timestamp: time.timestamp,
     ip,
-    ...touchesOf(event),
-    event: { ...event, messageId: event.messageId ?? randomUUID() },
+    sessionTouch,
+    firstTouch,
+    event: event as CollectedEvent['event'],
   };
   return { ok: true, key: recordKey(facts.projectId, event), record };
 }

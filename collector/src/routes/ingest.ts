@@ -14,7 +14,7 @@ import { writeKeyOf } from '../http/write-key.js';
 import { readEnvelope } from '../ingest/envelope.js';
 import { prepareEvent, type Rejection, type RequestFacts } from '../ingest/event.js';
 import { invalidRecord } from '../ingest/invalid.js';
-import { recordJson } from '../ingest/record-json.js';
+import { RequestRecords } from '../ingest/records.js';
 import type { EventSink, ProducedRecord, SinkBatch } from '../kafka.js';
 import type { CollectorMetrics } from '../metrics.js';
 import { Withdrawal } from '../withdrawal.js';
@@ -221,14 +221,14 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       type,
     };
 
-    const events: ProducedRecord[] = [];
+    const accepted = new RequestRecords();
     const invalid: ProducedRecord[] = [];
     const rejected: Rejection[] = [];
     const { rawEvents } = envelope;
     for (let i = 0; i < rawEvents.length; i++) {
       const prepared = prepareEvent(rawEvents[i], i, facts);
       if (prepared.ok) {
-        events.push({ key: prepared.key, value: recordJson(prepared.record) });
+        accepted.add(prepared.key, prepared.record);
       } else {
         rejected.push(prepared.rejection);
         metrics.eventsRejected.inc({ reason: prepared.rejection.code });
@@ -236,6 +236,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       }
     }
 
+    const events = accepted.records();
     const started = performance.now();
     try {
       await sendWithin(sink, { events, invalid }, config.kafka.produceTimeoutMs);
@@ -254,9 +255,11 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
         { 'retry-after': RETRY_AFTER_UNAVAILABLE_S },
       );
     }
-    if (events.length > 0) metrics.eventsAccepted.inc({ project: project.id }, events.length);
+    if (accepted.events > 0) {
+      metrics.eventsAccepted.inc({ project: project.id }, accepted.events);
+    }
 
-    if (events.length === 0) {
+    if (accepted.events === 0) {
       const only = rejected.length === 1 ? rejected[0] : undefined;
       throw new CollectorError(
         only ? only.code : 'WAYMARK_ERR_NO_VALID_EVENTS',
@@ -266,7 +269,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       );
     }
     reply.code(200);
-    return { success: true, accepted: events.length, rejected };
+    return { success: true, accepted: accepted.events, rejected };
   }
 
   // analytics.js (analytics-next) posts to the one-letter paths; server libraries to the long

@@ -1,12 +1,18 @@
 /** An in-memory `EventSink` for HTTP-level tests: records what would have gone to Kafka. */
 
-import type { CollectedEvent, InvalidEventRecord } from '@waymark/contract/record';
+import {
+  type CollectedEvent,
+  collectedEventsOf,
+  type InvalidEventRecord,
+} from '@waymark/contract/record';
 import type { CollectorConfig } from '../config.js';
 import { loadCollectorConfig } from '../config.js';
 import type { EventSink, SinkBatch } from '../kafka.js';
 
 export interface RecordingSink extends EventSink {
+  /** Each event of the records sent, with its record's key (records: how many records). */
   events: { key: string; record: CollectedEvent }[];
+  records: number;
   invalid: { key: string; record: InvalidEventRecord }[];
   /**
    * Makes the next sends fail (`'error'`), never settle (`'hang'`), or wait for `release()`
@@ -26,6 +32,7 @@ export function recordingSink(): RecordingSink {
     release: () => open(),
     calls: 0,
     events: [],
+    records: 0,
     invalid: [],
     mode: 'ok',
     isReady: true,
@@ -40,7 +47,8 @@ export function recordingSink(): RecordingSink {
         await opened;
       }
       for (const m of batch.events) {
-        sink.events.push({ key: m.key, record: JSON.parse(m.value) as CollectedEvent });
+        sink.records++;
+        for (const record of collectedEventsOf(m.value)) sink.events.push({ key: m.key, record });
       }
       for (const m of batch.invalid) {
         sink.invalid.push({ key: m.key, record: JSON.parse(m.value) as InvalidEventRecord });

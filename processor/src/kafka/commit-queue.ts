@@ -51,9 +51,13 @@ export class CommitQueue {
     return this.loadingItems;
   }
 
-  /** Follows one batch: `durable` settles when its load succeeded or failed for good. */
-  track(batch: TrackedBatch, durable: Promise<void>): void {
-    const entry: Entry = { batch, state: 'loading' };
+  /**
+   * Follows one batch: `durable` settles when its load succeeded or failed for good. Returns a
+   * function that corrects the batch's item count while it loads (a message holds several
+   * events: known once it was prepared).
+   */
+  track(batch: TrackedBatch, durable: Promise<void>): (items: number) => void {
+    const entry: Entry = { batch: { ...batch }, state: 'loading' };
     const queue = this.partitions.get(batch.partition) ?? [];
     queue.push(entry);
     this.partitions.set(batch.partition, queue);
@@ -63,6 +67,12 @@ export class CommitQueue {
       () => this.settle(entry, 'durable'),
       () => this.settle(entry, 'failed'),
     );
+    return (items) => {
+      if (entry.state !== 'loading') return;
+      this.loadingItems += items - entry.batch.items;
+      entry.batch.items = items;
+      this.wake();
+    };
   }
 
   /** Resolves once at most `maxItems` are still loading (back-pressure on fetching). */

@@ -34,6 +34,16 @@ export interface StartedConsumer {
   drain: (signal: AbortSignal) => Promise<void>;
 }
 
+/** Bytes below which a record holds at most one event, for the estimate before preparing. */
+const MIN_EVENT_BYTES = 256;
+
+/** An upper estimate of the events the messages hold: one per message, or one per 256 bytes. */
+export function estimatedEvents(messages: readonly { value: Buffer | null }[]): number {
+  let bytes = 0;
+  for (const m of messages) bytes += m.value?.length ?? 0;
+  return Math.max(messages.length, Math.ceil(bytes / MIN_EVENT_BYTES));
+}
+
 /**
  * The consumer-group side: each partition batch is turned into work items and handed to the
  * coalescer; kafkajs goes on fetching while earlier batches are being inserted (up to
@@ -98,14 +108,21 @@ export async function startConsumer(deps: ConsumerDeps): Promise<StartedConsumer
     // Not awaited: kafkajs fetches again only once every batch of a fetch has been handled, so
     // waiting here for the prepare threads would leave them idle during each fetch, and the
     // fetch idle while they work. The CommitQueue follows the batch until it is durable.
-    commits.track(
+    // A message holds one event or many: until prepared, its events are estimated from its bytes
+    // (generously: rather pause fetching too early than hold a backlog's worth of rows), then
+    // counted. Back-pressure must hold for records of many events too.
+    let recount: (items: number) => void = () => {};
+    recount = commits.track(
       {
         partition,
         next: next.toString(),
         highWatermark: batch.highWatermark,
-        items: sources.length,
+        items: estimatedEvents(sources),
       },
-      deps.preparer.prepare(sources).then((items) => coalescer.add(items, { backlog })),
+      deps.preparer.prepare(sources).then((items) => {
+        recount(items.length);
+        return coalescer.add(items, { backlog });
+      }),
     );
     // Lets kafkajs fetch on from here; the commit waits for the insert (CommitQueue).
     resolveOffset(lastOffset);

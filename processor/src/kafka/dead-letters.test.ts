@@ -1,10 +1,12 @@
 import type { Message, Producer } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { collectedEvent, recordOf } from '../test/records.js';
 import {
   DEAD_LETTER_HEADERS,
   type DeadLetter,
   messageBytes,
   toDeadLetterMessage,
+  toStubMessage,
 } from './dead-letters.js';
 import { isRefusedAsTooLarge, sendDeadLetters } from './send-dead-letters.js';
 
@@ -30,6 +32,38 @@ describe('toDeadLetterMessage', () => {
       [DEAD_LETTER_HEADERS.sourceOffset]: '42',
       [DEAD_LETTER_HEADERS.failedAt]: '2026-11-20T10:00:00.000Z',
     });
+  });
+
+  it('carries one event of a version-2 record alone, and says which it was', () => {
+    const value = recordOf(['a', 'b', 'c'].map((messageId) => collectedEvent({ messageId })));
+    const letter: DeadLetter = {
+      source: {
+        topic: 'e',
+        partition: 1,
+        offset: '7',
+        key: null,
+        value,
+        event: { index: 1, of: 3 },
+      },
+      stage: 'validate',
+      reason: 'invalid event — events.1.event.type: …',
+    };
+    const message = toDeadLetterMessage(letter, new Date());
+    expect(message.headers?.[DEAD_LETTER_HEADERS.sourceEvent]).toBe('1/3');
+    const carried = JSON.parse(String(message.value));
+    expect(carried.events.map((e: { event: { messageId: string } }) => e.event.messageId)).toEqual([
+      'b',
+    ]);
+    // A stub names that event only.
+    const stub = JSON.parse(String(toStubMessage(letter, new Date()).value));
+    expect(stub).toMatchObject({ projectId: 'p1', messageIds: ['b'] });
+    const whole = JSON.parse(
+      String(
+        toStubMessage({ ...letter, source: { ...letter.source, event: undefined } }, new Date())
+          .value,
+      ),
+    );
+    expect(whole.messageIds).toEqual(['a', 'b', 'c']);
   });
 
   it('cuts a very long reason', () => {

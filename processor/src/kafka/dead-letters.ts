@@ -1,11 +1,14 @@
 import { LIMITS } from '@waymark/contract/limits';
+import { singleEventValue } from '@waymark/contract/record';
 import type { Message } from 'kafkajs';
 import type { DeadLetterStage, SourceMessage } from '../work.js';
 
 /**
  * A dead letter is the original message, byte for byte (value and key), with headers that say
- * why and where it came from, so it can be inspected and, once fixed, produced again as is. One
- * too large for the dead-letter topic becomes a stub instead (`toStubMessage`).
+ * why and where it came from, so it can be inspected and, once fixed, produced again as is. For
+ * one event of a record holding several, it is that record with the event alone (its neighbours
+ * loaded), and a header says which event of the source record it was. One too large for the
+ * dead-letter topic becomes a stub instead (`toStubMessage`).
  */
 export const DEAD_LETTER_HEADERS = {
   reason: 'waymark-dead-letter-reason',
@@ -13,6 +16,8 @@ export const DEAD_LETTER_HEADERS = {
   sourceTopic: 'waymark-source-topic',
   sourcePartition: 'waymark-source-partition',
   sourceOffset: 'waymark-source-offset',
+  /** For one event of a record of several: 'index/of' (index from 0). */
+  sourceEvent: 'waymark-source-event',
   failedAt: 'waymark-dead-letter-at',
   /** On a stub only: the byte length of the original value it stands for. */
   stub: 'waymark-dead-letter-stub',
@@ -34,8 +39,19 @@ const STUB_KEY_BYTES = 1024;
 const STUB_MAX_IDS = LIMITS.maxBatchEvents;
 const STUB_ID_LENGTH = LIMITS.maxIdLength;
 
+/** The value a dead letter carries: the source's, or its one event alone. */
+function carriedValue({ source }: DeadLetter): Buffer | null {
+  return source.event === undefined || source.value === null
+    ? source.value
+    : singleEventValue(source.value, source.event.index);
+}
+
 function headersOf({ source, stage, reason }: DeadLetter, now: Date): Record<string, string> {
+  const event = source.event;
   return {
+    ...(event === undefined
+      ? {}
+      : { [DEAD_LETTER_HEADERS.sourceEvent]: `${event.index}/${event.of}` }),
     [DEAD_LETTER_HEADERS.reason]: reason.slice(0, MAX_REASON_LENGTH),
     [DEAD_LETTER_HEADERS.stage]: stage,
     [DEAD_LETTER_HEADERS.sourceTopic]: source.topic,
@@ -46,7 +62,7 @@ function headersOf({ source, stage, reason }: DeadLetter, now: Date): Record<str
 }
 
 export function toDeadLetterMessage(letter: DeadLetter, now: Date): Message {
-  return { key: letter.source.key, value: letter.source.value, headers: headersOf(letter, now) };
+  return { key: letter.source.key, value: carriedValue(letter), headers: headersOf(letter, now) };
 }
 
 /** What a message costs the broker before compression: key, value and headers. */
@@ -75,7 +91,9 @@ function namedIn(value: Buffer | null): { projectId: string; messageIds: string[
     return { projectId: '', messageIds: [] };
   }
   const record = (isObject(parsed) ? parsed : {}) as Record<string, unknown>;
-  const events = [record.event, ...(Array.isArray(record.events) ? record.events : [])];
+  // Version 1: `event`; version 2: `events[i].event`.
+  const entries = Array.isArray(record.events) ? record.events : [];
+  const events = [record.event, ...entries.map((e) => (isObject(e) ? e.event : undefined))];
   const messageIds = events
     .map((e) => (isObject(e) ? (e as Record<string, unknown>).messageId : undefined))
     .filter((id): id is string => typeof id === 'string')
@@ -88,7 +106,8 @@ function namedIn(value: Buffer | null): { projectId: string; messageIds: string[
   return { projectId, messageIds };
 }
 
-const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A dead letter too large for its topic, as a small JSON value that says what it was: the
@@ -98,14 +117,15 @@ const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.i
  */
 export function toStubMessage(letter: DeadLetter, now: Date): Message {
   const { source } = letter;
-  const valueBytes = source.value?.length ?? 0;
+  const original = carriedValue(letter);
+  const valueBytes = original?.length ?? 0;
   const value = {
     stub: true,
     reason: letter.reason.slice(0, MAX_REASON_LENGTH),
-    ...namedIn(source.value),
+    ...namedIn(original),
     valueBytes,
     // Bytes that are not UTF-8 become U+FFFD: the head is for reading, the original is in Kafka.
-    valueHead: source.value?.subarray(0, STUB_VALUE_BYTES).toString('utf8') ?? '',
+    valueHead: original?.subarray(0, STUB_VALUE_BYTES).toString('utf8') ?? '',
   };
   return {
     key: source.key?.subarray(0, STUB_KEY_BYTES) ?? null,

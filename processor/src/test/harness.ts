@@ -3,6 +3,7 @@
  * processor as a child process, and exact reads of what reached ClickHouse.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { type CollectedEvent, encodeRecords, recordEvents } from '@waymark/contract/record';
 import { dedupedEventsQuery, EXACT_EVENT_COUNT } from '@waymark/contract/schema';
 import { ensureTopic } from '@waymark/contract/topics';
 import { createKafka } from '@waymark/kit/kafka';
@@ -109,6 +110,53 @@ export function planLoad(count: number, tag: string, project = 'p1'): LoadPlan {
   };
 }
 
+/**
+ * The messages as a topic holds them across an upgrade of the collector: the first half as they
+ * are (version-1 records, one per event), the rest as the new collector writes them — within
+ * each run of `run` messages, each person's valid records joined into version-2 records (in
+ * order; the first one's receivedAt for all), everything else (poison) left as it is.
+ */
+export function upgradedHalfway(messages: readonly Message[], run = 4000): Message[] {
+  const half = Math.floor(messages.length / 2);
+  const out = messages.slice(0, half);
+  for (let start = half; start < messages.length; start += run) {
+    const groups = new Map<string, CollectedEvent[]>();
+    const order: (Message | string)[] = [];
+    for (const message of messages.slice(start, start + run)) {
+      const record = loadableVersion1(message.value);
+      if (record === undefined) {
+        order.push(message);
+        continue;
+      }
+      const key = String(message.key);
+      const group = groups.get(key);
+      if (group === undefined) {
+        groups.set(key, [record]);
+        order.push(key);
+      } else group.push({ ...record, receivedAt: group[0]?.receivedAt ?? record.receivedAt });
+    }
+    for (const entry of order) {
+      if (typeof entry !== 'string') out.push(entry);
+      else {
+        for (const value of encodeRecords(groups.get(entry) ?? [])) {
+          out.push({ key: Buffer.from(entry), value });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function loadableVersion1(value: Message['value']): CollectedEvent | undefined {
+  try {
+    const record = JSON.parse(String(value)) as CollectedEvent;
+    const read = recordEvents(record);
+    return read.ok && read.version === 1 && read.events.every((e) => e.ok) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Produces the messages (acks=all) in chunks; returns when all are acknowledged. */
 export async function produce(
   kafka: Kafka,
@@ -119,9 +167,20 @@ export async function produce(
   const producer = kafka.producer();
   await producer.connect();
   try {
-    for (let start = 0; start < messages.length; start += 2000) {
-      await producer.send({ topic, acks: -1, messages: messages.slice(start, start + 2000) });
+    // At most 2000 messages or 512 KB per send: a record batch must fit max.message.bytes.
+    let chunk: Message[] = [];
+    let bytes = 0;
+    for (const message of messages) {
+      const size = String(message.value ?? '').length + String(message.key ?? '').length;
+      if (chunk.length > 0 && (chunk.length === 2000 || bytes + size > 512 * 1024)) {
+        await producer.send({ topic, acks: -1, messages: chunk });
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(message);
+      bytes += size;
     }
+    if (chunk.length > 0) await producer.send({ topic, acks: -1, messages: chunk });
   } finally {
     await producer.disconnect();
   }

@@ -1,5 +1,8 @@
-/** Kafka records for tests: what the collector produces (`CollectedEvent`). */
-import type { CollectedEvent } from '@waymark/contract/record';
+/**
+ * Kafka records for tests: version-1 records (`CollectedEvent`, one per event, as on a topic from
+ * before the upgrade) and version-2 ones (what the collector produces now).
+ */
+import { type CollectedEvent, encodeRecords } from '@waymark/contract/record';
 import type { ChannelTouch } from '@waymark/contract/wire';
 
 export const DIRECT: ChannelTouch = {
@@ -68,4 +71,11 @@ export function collectedEvent(overrides: {
 
 export function bytes(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
+}
+
+/** A version-2 record holding these events (one request's events of one person). */
+export function recordOf(events: readonly CollectedEvent[]): Buffer {
+  const values = encodeRecords(events);
+  if (values.length !== 1) throw new Error(`${events.length} events made ${values.length} records`);
+  return Buffer.from(values[0] as string);
 }
