@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '@waymark/stack/config';
 import { eventually, freePort } from '@waymark/test-harness';
-import { cpuMeter, microsPerEvent } from './cpu.js';
+import { cpuMeter, microsPerEvent, peakRssBytes } from './cpu.js';
 import { runLoad } from './load.js';
 import { batchBody } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
@@ -149,6 +149,16 @@ export async function benchCollector(ctx: BenchContext): Promise<BenchRow[]> {
         'batch 20, KAFKA_CLIENT=platformatic: events/s',
       ),
     );
+    const peak = peakRssBytes(collector.child.pid);
+    if (peak !== undefined) {
+      rows.push({
+        bench: 'Memory',
+        measure: 'peak RSS, collector, after the batch 1 / 20 / 100 loads',
+        value: peak / (1024 * 1024),
+        unit: 'MiB',
+        runs: [peak / (1024 * 1024)],
+      });
+    }
   } finally {
     await collector.stop();
     await bare.stop();

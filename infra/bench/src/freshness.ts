@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { batchBody, READ_KEY, sdkEvent, WRITE_KEY } from './payload.js';
+import { peakRssBytes } from './cpu.js';
+import { serverPids } from './machine.js';
+import { batchBody, benchProjects, READ_KEY, sdkEvent, WRITE_KEY } from './payload.js';
 import type { BenchContext, BenchRow } from './report-types.js';
 import { startCollector, startDashboards, startProcessor } from './services.js';
 import { percentile } from './stats.js';
@@ -24,8 +26,12 @@ export async function benchFreshness(ctx: BenchContext): Promise<BenchRow[]> {
   const topic = `${ctx.runId}_fresh`;
   const db = `${ctx.runId}_fresh`;
   const collector = await startCollector(ctx, topic);
-  const processor = await startProcessor(ctx, topic, db, `${db}_group`);
+  // The bench's project configured, so the summarizer keeps its device summaries as in production.
+  const processor = await startProcessor(ctx, topic, db, `${db}_group`, {
+    WAYMARK_PROJECTS: benchProjects(),
+  });
   const api = await startDashboards(ctx, db);
+  const memory: BenchRow[] = [];
   let loading = true;
   const background = (async () => {
     // 20-event batches at a steady rate: 100 requests/s for 2,000 events/s.
@@ -99,6 +105,25 @@ export async function benchFreshness(ctx: BenchContext): Promise<BenchRow[]> {
   } finally {
     loading = false;
     await background;
+    // Peak memory of every process under this load (VmHWM: the most each has held since it
+    // started; for the stack's ClickHouse and Kafka, since the stack started).
+    const pids = {
+      collector: collector.child.pid,
+      processor: processor.child.pid,
+      dashboards: api.child.pid,
+      ...serverPids(ctx),
+    };
+    for (const [service, pid] of Object.entries(pids)) {
+      const peak = peakRssBytes(pid);
+      if (peak === undefined) continue;
+      memory.push({
+        bench: 'Memory',
+        measure: `peak RSS, ${service}, under the freshness load (${BACKGROUND_EVENTS_PER_SECOND} ev/s)`,
+        value: peak / (1024 * 1024),
+        unit: 'MiB',
+        runs: [peak / (1024 * 1024)],
+      });
+    }
     await api.stop();
     await processor.stop();
     await collector.stop();
@@ -106,7 +131,7 @@ export async function benchFreshness(ctx: BenchContext): Promise<BenchRow[]> {
   ctx.log(
     `freshness: p50 ${Math.round(percentile(latencies, 50))} ms, p95 ${Math.round(percentile(latencies, 95))} ms`,
   );
-  return [50, 95].map((p) => ({
+  const freshness: BenchRow[] = [50, 95].map((p) => ({
     bench: 'Freshness',
     measure: `send → in funnel API, p${p} (${probes} probes, ${BACKGROUND_EVENTS_PER_SECOND} ev/s load)`,
     value: percentile(latencies, p),
@@ -114,4 +139,5 @@ export async function benchFreshness(ctx: BenchContext): Promise<BenchRow[]> {
     ...(p === 95 ? { target: '≤ 2,000 ms', met: percentile(latencies, 95) <= 2000 } : {}),
     runs: latencies,
   }));
+  return [...freshness, ...memory];
 }

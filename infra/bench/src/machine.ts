@@ -52,3 +52,14 @@ export async function machineFacts(clickhouseUrl: string): Promise<MachineFacts>
     kafka: kafkaVersion(),
   };
 }
+
+/** The local stack's servers, by name, for per-process figures (absent when external). */
+export function serverPids(ctx: {
+  clickhousePid: number | undefined;
+  kafkaPid: number | undefined;
+}): Record<string, number | undefined> {
+  return {
+    'ClickHouse (local stack)': ctx.clickhousePid,
+    'Kafka broker (local stack)': ctx.kafkaPid,
+  };
+}

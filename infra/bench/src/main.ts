@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { clickhousePaths } from '@waymark/stack/clickhouse';
 import { loadStackConfig } from '@waymark/stack/config';
+import { kafkaPaths } from '@waymark/stack/kafka';
 import { runningPid } from '@waymark/stack/process';
 import { BENCHES, type BenchName, parseBenchArgs, USAGE, UsageError } from './args.js';
 import { benchCollector } from './collector.js';
@@ -56,6 +57,7 @@ async function main(): Promise<number> {
     clickhousePid: process.env.CLICKHOUSE_URL
       ? undefined
       : runningPid(clickhousePaths(stack).pidFile),
+    kafkaPid: process.env.KAFKA_BROKERS ? undefined : runningPid(kafkaPaths(stack).pidFile),
     runId: `wmb_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`,
     log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   };

@@ -21,6 +21,8 @@ export interface BenchContext {
   clickhouseUrl: string;
   /** The local stack's ClickHouse process, for its CPU per event; undefined when external. */
   clickhousePid: number | undefined;
+  /** The local stack's Kafka broker process, for its peak memory; undefined when external. */
+  kafkaPid: number | undefined;
   /** Unique per bench run (`wmb_<time>_<random>`), prefixes every topic and database created. */
   runId: string;
   log: (line: string) => void;
