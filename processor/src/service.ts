@@ -204,8 +204,12 @@ export async function startProcessor(
     });
   });
   if (config.summaries.enabled) {
+    // A window over a large history can take minutes: a client of its own with the migrations'
+    // timeout, so a pass never gives up on a statement the server is still running (and the
+    // next pass never starts a second one beside it).
+    const summaries = createMigrationClient(config.clickhouse);
     summarizer = startSummarizer({
-      clickhouse,
+      clickhouse: summaries,
       database: config.clickhouse.database,
       ...config.summaries,
       metrics,

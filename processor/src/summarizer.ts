@@ -12,6 +12,7 @@ import { errorMessage } from './clickhouse/errors.js';
 import type { ProcessorMetrics } from './metrics.js';
 
 export interface SummarizerOptions {
+  /** The summarizer's own client (closed when it stops). */
   clickhouse: ClickHouseClient;
   database: string;
   /** Project id → session timeout (ms): what each project's sessions are computed with. */
@@ -83,6 +84,7 @@ export function startSummarizer(options: SummarizerOptions): Summarizer {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await clickhouse.close();
     },
   };
 }

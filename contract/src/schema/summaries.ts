@@ -85,16 +85,23 @@ export function watermarkSql(database: string, projectParam: string): string {
 }
 
 /**
- * The devices whose events changed after the project's watermark: `device`, `device_id`,
- * `user_only`. Read by the questions (their events are read raw) and the summarizer.
+ * The devices whose events changed after `after`: `device`, `device_id`, `user_only`. Read by
+ * the questions (their events are read raw). With `latestUpTo`, only the devices whose latest
+ * change is no later than that (the summarizer's window): a device changed again after the
+ * window waits for the window of its latest change — until then the questions read its events
+ * anyway — so each device is summarized once per burst of changes, not once per window.
  */
 export function changedDevicesSql(
   database: string,
   projectParam: string,
-  window: { after: string; upTo?: string },
+  window: { after: string; latestUpTo?: string },
 ): string {
-  return `SELECT DISTINCT device, device_id, user_only FROM ${database}.${TABLES.deviceChanges}
-    WHERE project_id = ${projectParam} AND changed_at > ${window.after}${window.upTo ? ` AND changed_at <= ${window.upTo}` : ''}`;
+  const from = `FROM ${database}.${TABLES.deviceChanges}
+    WHERE project_id = ${projectParam} AND changed_at > ${window.after}`;
+  return window.latestUpTo
+    ? `SELECT device, device_id, user_only ${from}
+    GROUP BY device, device_id, user_only HAVING max(changed_at) <= ${window.latestUpTo}`
+    : `SELECT DISTINCT device, device_id, user_only ${from}`;
 }
 
 /**
@@ -181,7 +188,7 @@ export async function summarizeWindow(
   };
   const devices = changedDevicesSql(database, '{project:String}', {
     after: "{from:DateTime64(3, 'UTC')}",
-    upTo: "{to:DateTime64(3, 'UTC')}",
+    latestUpTo: "{to:DateTime64(3, 'UTC')}",
   });
   const timeline = timelineSql({
     from: `${database}.${TABLES.events}`,

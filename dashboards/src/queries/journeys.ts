@@ -123,10 +123,12 @@ ${timelines}
   FROM ${lookupJoin({ sql: devices, alias: 'devices' }, { sql: identities, alias: 'identities' }, 'device')}
   GROUP BY person`;
   let people: string;
-  if (sources.summaries && minPages <= SUMMARY_PAGE_RANKS) {
+  if (sources.summaries && sources.summariesTable && minPages <= SUMMARY_PAGE_RANKS) {
     // A device with one summary row, no user id and no link is a person of its own: its row is
     // the person's, with no regrouping — what most devices are, and a million-key GROUP BY
-    // costs more than everything else in the question. Every other device is grouped.
+    // costs more than everything else in the question. Every other device is grouped, its
+    // summary found by key (listed from the summaries' small columns first): a filter on other
+    // columns would read every row's arrays through FINAL only to drop nearly all of them.
     const alone = `user_only = 0 AND kinds = 1
         AND device NOT IN (SELECT device FROM (${identities}) WHERE id_user != 0)`;
     people = `SELECT device AS person, toUInt8(0) AS identified, entry_at > 0 AS has_entry, entry,
@@ -135,7 +137,7 @@ ${timelines}
 ${fromSummaries(sources.summaries, alone, true)}
   )
   UNION ALL
-  ${byPerson(`${fromSummaries(sources.summaries, `NOT (${alone})`, false)}
+  ${byPerson(`${fromSummaries(sources.summaries, `device IN (SELECT device ${sources.summariesTable} AND NOT (${alone}))`, false)}
     UNION ALL
     ${fromTimelines(sources.events)}`)}`;
   } else {

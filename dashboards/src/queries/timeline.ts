@@ -96,6 +96,8 @@ function summariesCover(scope: Scope): boolean {
  */
 export interface DeviceSources {
   summaries?: string;
+  /** `FROM <summaries> FINAL WHERE project_id = …`: every summary of the project, newest versions. */
+  summariesTable?: string;
   events: string;
 }
 
@@ -161,6 +163,7 @@ ${changedDevicesSql(db, project, { after: watermarkSql(db, project) })}
   LIMIT ${MAX_DEVICES_READ_RAW + 1}`;
   const summariesAnswer = `(SELECT count() FROM (${fromRaw})) <= ${MAX_DEVICES_READ_RAW}`;
   return {
+    summariesTable: `FROM ${summaries} FINAL WHERE project_id = ${project}`,
     summaries: `FROM ${summaries} FINAL
   WHERE project_id = ${project} AND ${answers} AND ${summariesAnswer}
     AND device NOT IN (SELECT device FROM (${fromRaw}))`,
