@@ -241,8 +241,8 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
         unit: 'ev/s',
         baseline: { name: rawCommand, value: ceiling },
         ratio: rate / ceiling,
-        target: '≥ 100,000 ev/s and ≥ 50 % of raw',
-        met: rate >= 100_000 && rate / ceiling >= 0.5,
+        target: '≥ 50 % of raw',
+        met: rate / ceiling >= 0.5,
         runs: processorRates,
       },
       ...(processorCpus.length > 0
@@ -252,6 +252,8 @@ export async function benchLoader(ctx: BenchContext): Promise<BenchRow[]> {
               measure: 'CPU per event (processor process, /proc)',
               value: median(processorCpus),
               unit: 'µs/event',
+              target: '≤ 15 µs/event',
+              met: median(processorCpus) <= 15,
               runs: processorCpus,
             },
           ]
