@@ -31,6 +31,7 @@ import {
   SUMMARY_PROGRESS_V7,
   TABLES,
 } from './columns.js';
+import { migrationContext } from './context.js';
 import { DEVICE_KEY_SQL } from './keys.js';
 import { assertIdentifier } from './render.js';
 import { STEP_LABEL_SQL, type TimelineField, timelineSql } from './timeline.js';
@@ -132,15 +133,6 @@ export interface SummarizeResult {
   pending: number;
 }
 
-async function rows<T>(
-  client: ClickHouseClient,
-  query: string,
-  params: Record<string, unknown>,
-): Promise<T[]> {
-  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return result.json<T>();
-}
-
 const toMs = (value: string | number): number =>
   typeof value === 'number' ? value : Date.parse(`${value.replace(' ', 'T')}Z`);
 
@@ -162,8 +154,11 @@ export async function summarizeWindow(
   };
   const watermark = watermarkSql(database, '{project:String}');
   // The window's end: the change time of the limit-th changed device, or the newest settled one.
-  const [window] = await rows<{ from: string; to: string; devices: string; pending: string }>(
-    client,
+  const [window] = await migrationContext(client, { database }).rows<{
+    from: string;
+    to: string;
+    pending: string;
+  }>(
     `SELECT toString(${watermark}) AS from,
         toString(arrayElement(arraySort(groupArray(last_change)), least({limit:UInt64}, count()))) AS to,
         count() AS pending

@@ -7,18 +7,12 @@
  * at query time, so a changed rule applies to history. Times are epoch milliseconds.
  */
 
-import { SUMMARY_PAGE_RANKS } from '@waymark/contract/schema';
+import { ENTRY_COLUMNS, SUMMARY_PAGE_RANKS } from '@waymark/contract/schema';
 import type { SqlParams } from '../sql/params.js';
 import { deviceIdentitiesSql, lookupJoin, personConditions, type QueryTarget } from './base.js';
 import type { Scope } from './scope.js';
 import { type StageRules, stagePredicates } from './stages.js';
-import {
-  deviceSources,
-  ENTRY_COLUMNS,
-  hasFlag,
-  rankInSessionSql,
-  timelinesSql,
-} from './timeline.js';
+import { deviceSources, hasFlag, rankInSessionSql, timelinesFrom } from './timeline.js';
 
 type StageTerm = 'awareness' | 'engagementEvent' | 'transaction' | 'retention';
 
@@ -123,7 +117,7 @@ ${timelines}
   FROM ${lookupJoin({ sql: devices, alias: 'devices' }, { sql: identities, alias: 'identities' }, 'device')}
   GROUP BY person`;
   let people: string;
-  if (sources.summaries && sources.summariesTable && minPages <= SUMMARY_PAGE_RANKS) {
+  if (sources.summaries && minPages <= SUMMARY_PAGE_RANKS) {
     // A device with one summary row, no user id and no link is a person of its own: its row is
     // the person's, with no regrouping — what most devices are, and a million-key GROUP BY
     // costs more than everything else in the question. Every other device is grouped, its
@@ -134,14 +128,14 @@ ${timelines}
     people = `SELECT device AS person, toUInt8(0) AS identified, entry_at > 0 AS has_entry, entry,
     d_a AS a, arrayMin(arrayFilter(x -> x > 0, [d_e_event, d_e_pages])) AS e, d_t AS t, d_r AS r_candidates${steps ? ', d_st AS st, d_sy AS sy, d_sl AS sl' : ''}
   FROM (
-${fromSummaries(sources.summaries, alone, true)}
+${fromSummaries(sources.summaries.answering, alone, true)}
   )
   UNION ALL
-  ${byPerson(`${fromSummaries(sources.summaries, `device IN (SELECT device ${sources.summariesTable} AND NOT (${alone}))`, false)}
+  ${byPerson(`${fromSummaries(sources.summaries.answering, `device IN (SELECT device ${sources.summaries.all} AND NOT (${alone}))`, false)}
     UNION ALL
     ${fromTimelines(sources.events)}`)}`;
   } else {
-    people = byPerson(fromTimelines(timelinesSql(params, target, scope, rules, timelineOptions)));
+    people = byPerson(fromTimelines(timelinesFrom(params, rules, timelineOptions, sources)));
   }
   const having = personConditions(params, scope);
   return `SELECT person, identified, a, e, t, r_candidates,${steps ? ' st, sy, sl,' : ''}

@@ -2,7 +2,7 @@
  * Retention cohorts: people grouped by the week of their first activity in the range and their
  * first-touch channel; for each later week, how many of them were active again.
  */
-import { DEVICE_KEY_SQL } from '@waymark/contract/schema';
+import { DEVICE_KEY_SQL, TOUCH_BEARING_SQL } from '@waymark/contract/schema';
 import { z } from 'zod';
 import { type BoundQuery, SqlParams } from '../sql/params.js';
 import {
@@ -14,7 +14,6 @@ import {
 } from './base.js';
 import type { Scope } from './scope.js';
 import { type StageRules, stagePredicates } from './stages.js';
-import { TOUCH_BEARING_SQL } from './timeline.js';
 
 export interface RetentionQuery {
   scope: Scope;

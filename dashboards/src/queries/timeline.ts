@@ -31,8 +31,6 @@ import { eventConditions, projectParam, type QueryTarget, tableOf } from './base
 import type { Scope } from './scope.js';
 import { EVENT_ROW_TERMS, type EventTerms, type StageRules, stagePredicates } from './stages.js';
 
-export { ENTRY_COLUMNS, TOUCH_BEARING_SQL };
-
 /** Bits of an event's flags: which stage rules it meets and what kind of event it is. */
 export const FLAG = {
   awareness: 0,
@@ -95,9 +93,12 @@ function summariesCover(scope: Scope): boolean {
  * computed from its events (all devices when `summaries` is absent).
  */
 export interface DeviceSources {
-  summaries?: string;
-  /** `FROM <summaries> FINAL WHERE project_id = …`: every summary of the project, newest versions. */
-  summariesTable?: string;
+  summaries?: {
+    /** `FROM … WHERE …` of the summaries that answer for the question. */
+    answering: string;
+    /** `FROM <summaries> FINAL WHERE project_id = …`: every summary of the project, newest versions. */
+    all: string;
+  };
   events: string;
 }
 
@@ -163,10 +164,12 @@ ${changedDevicesSql(db, project, { after: watermarkSql(db, project) })}
   LIMIT ${MAX_DEVICES_READ_RAW + 1}`;
   const summariesAnswer = `(SELECT count() FROM (${fromRaw})) <= ${MAX_DEVICES_READ_RAW}`;
   return {
-    summariesTable: `FROM ${summaries} FINAL WHERE project_id = ${project}`,
-    summaries: `FROM ${summaries} FINAL
+    summaries: {
+      all: `FROM ${summaries} FINAL WHERE project_id = ${project}`,
+      answering: `FROM ${summaries} FINAL
   WHERE project_id = ${project} AND ${answers} AND ${summariesAnswer}
     AND device NOT IN (SELECT device FROM (${fromRaw}))`,
+    },
     events: fromEvents(`(NOT ${summariesAnswer} OR ${eventsOfDevicesSql(fromRaw)})`),
   };
 }
@@ -185,13 +188,27 @@ export function timelinesSql(
   rules: StageRules,
   options: TimelineOptions,
 ): string {
-  const sources = deviceSources(params, target, scope, rules, options);
+  return timelinesFrom(
+    params,
+    rules,
+    options,
+    deviceSources(params, target, scope, rules, options),
+  );
+}
+
+/** timelinesSql over sources already built (deviceSources with the same options). */
+export function timelinesFrom(
+  params: SqlParams,
+  rules: StageRules,
+  options: TimelineOptions,
+  sources: DeviceSources,
+): string {
   if (!sources.summaries) return sources.events;
   const flags = flagsSql(params, rules, SUMMARY_TERMS, 'tt');
   return `SELECT device, sdk, user_only, t, m,
     arrayMap((yy, nn, tt) -> ${flags}, y, n, touch) AS f,
     s, CAST(c, 'Array(String)') AS c,${options.revenue ? ' v,' : ''}${options.steps ? " CAST(y, 'Array(String)') AS y, l," : ''} entry_at, ${ENTRY_COLUMNS.map((c) => `entry_${c}`).join(', ')}
-  ${sources.summaries}
+  ${sources.summaries.answering}
 UNION ALL
 ${sources.events}`;
 }
