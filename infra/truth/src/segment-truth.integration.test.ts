@@ -102,7 +102,7 @@ async function run(label: string, order: SendOrder) {
     retention: [DEFAULT_RULES.retentionAfterDays, []],
   });
 
-  const answers: Answers = {
+  const ask = async (): Promise<Answers> => ({
     funnel: await stack.api<FunnelAnswer>(
       `/api/v1/funnel?${range}&breakdown=first_channel&window=${asGenerated.windowDays}`,
     ),
@@ -110,7 +110,13 @@ async function run(label: string, order: SendOrder) {
       `/api/v1/attribution?${range}&lookback=${asGenerated.lookbackDays}&halfLife=${asGenerated.halfLifeDays}`,
     ),
     trends: await stack.api<TrendsAnswer>(`/api/v1/trends?${range}&interval=day`),
-  };
+  });
+  // Asked just after loading (devices still changed: read from their events), and again once
+  // the processor's summarizer has summarized every device (read from the summaries): the
+  // same answers either way.
+  const answers = await ask();
+  await stack.summarized(120_000);
+  expect(await ask()).toEqual(answers);
   const stored = atStoredTimes(set.people, await stack.storedTimes());
   console.log(`${label}: stored − sent time from ${stored.shifts.min} to ${stored.shifts.max} ms`);
   expect(stored.shifts.missing).toEqual([]);

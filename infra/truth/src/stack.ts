@@ -35,6 +35,8 @@ export interface Stack {
   loaded: (expected: { messages: number; links: number }, timeoutMs: number) => Promise<void>;
   /** Each stored message's time (its earliest copy), epoch ms. */
   storedTimes: () => Promise<Map<string, number>>;
+  /** Until the processor's summarizer has summarized every device (no change after the watermark). */
+  summarized: (timeoutMs: number) => Promise<void>;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -95,6 +97,24 @@ export async function startStack(label: string): Promise<Stack> {
       });
       const rows = await result.json<{ message_id: string; ms: string }>();
       return new Map(rows.map((r) => [r.message_id, Number(r.ms)]));
+    },
+    async summarized(timeoutMs) {
+      await eventually(
+        async () => {
+          const result = await clickhouse.query({
+            query: `SELECT
+                (SELECT max(watermark) FROM ${database}.${TABLES.summaryProgress} WHERE project_id = {project:String}) AS w,
+                (SELECT count() FROM ${database}.${TABLES.deviceChanges} WHERE project_id = {project:String} AND changed_at > w) AS pending,
+                (SELECT count() FROM ${database}.${TABLES.deviceSummaries} WHERE project_id = {project:String}) AS summaries`,
+            query_params: { project: PROJECT.id },
+            format: 'JSONEachRow',
+          });
+          const [row] = await result.json<{ w: string; pending: string; summaries: string }>();
+          const done = row && !row.w.startsWith('1970') && Number(row.pending) === 0;
+          return done && Number(row.summaries) > 0 ? true : undefined;
+        },
+        { timeoutMs, intervalMs: 1000, what: `device summaries in ${database}` },
+      );
     },
     async loaded(expected, timeoutMs) {
       let seen = '';
