@@ -11,7 +11,7 @@
 import { collectBatch, collectEvent, type RequestFacts } from '@waymark/collector/test/prepare';
 import { LIMITS } from '@waymark/contract/limits';
 import { type CollectedEvent, collectedEventsOf, RECORD_MAX_BYTES } from '@waymark/contract/record';
-import { prepareValue } from '@waymark/processor/test/prepare';
+import { prepareValue, readEventRow } from '@waymark/processor/test/prepare';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { edgeEvent } from './edge-events.js';
@@ -61,10 +61,10 @@ describe('whatever the collector acknowledges, the processor stores', () => {
         const { prepared, record } = verdict;
         expect(prepared, JSON.stringify(prepared).slice(0, 500)).toMatchObject({ ok: true });
         if (!prepared.ok) return;
-        const row = JSON.parse(String(prepared.eventLine));
+        const row = readEventRow(prepared.eventRow);
         expect(row.message_id).toBe(record.event.messageId);
         expect(row.project_id).toBe(record.projectId);
-        for (const column of ['timestamp', 'sent_at', 'received_at']) {
+        for (const column of ['timestamp', 'sent_at', 'received_at'] as const) {
           const ms = storedMs(row[column]);
           expect(ms, `${column} ${row[column]}`).toBeGreaterThanOrEqual(STORABLE[0]);
           expect(ms, `${column} ${row[column]}`).toBeLessThan(STORABLE[1]);
@@ -177,7 +177,7 @@ describe('a request’s records, as the processor reads them', () => {
       if (!prepared.ok) throw new Error(prepared.reason);
       for (const event of prepared.events) {
         if (!event.ok) throw new Error(event.reason);
-        ids.push(JSON.parse(String(event.eventLine)).message_id);
+        ids.push(readEventRow(event.eventRow).message_id);
       }
     }
     expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `big-${i}`));

@@ -3,14 +3,15 @@ import { isSuppressed, TABLES } from '@waymark/contract/schema';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { errorMessage, isRowDataError } from './clickhouse/errors.js';
-import { insertJsonLines } from './clickhouse/insert-lines.js';
+import { insertJsonLines, insertRowBinary } from './clickhouse/insert-lines.js';
 import { insertIsolatingBadRows } from './clickhouse/isolate.js';
 import type { HealthState } from './health.js';
 import type { DeadLetter } from './kafka/dead-letters.js';
 import { isRefusedAsTooLarge, sendDeadLetters } from './kafka/send-dead-letters.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { type RetryPolicy, retryUntilDone } from './retry.js';
-import type { RowLine, WorkItem } from './work.js';
+import { EVENT_ROW_COLUMNS } from './rows.js';
+import type { WorkItem } from './work.js';
 
 export interface BatchLoaderDeps {
   clickhouse: ClickHouseClient;
@@ -53,23 +54,29 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
       },
     });
 
-  const insertInto = async (table: string, lines: readonly RowLine[]) => {
+  /** Events rows go as RowBinary (prepared so), identities rows as JSONEachRow lines. */
+  const insertInto = async <Row extends string | Uint8Array>(
+    table: string,
+    rows: readonly Row[],
+  ) => {
     const started = performance.now();
-    await insertJsonLines(clickhouse, `${database}.${table}`, lines);
+    const into = `${database}.${table}`;
+    if (table === TABLES.events) {
+      await insertRowBinary(clickhouse, into, EVENT_ROW_COLUMNS, rows as readonly Uint8Array[]);
+    } else {
+      await insertJsonLines(clickhouse, into, rows as readonly string[]);
+    }
     metrics.insertDuration.observe({ table }, (performance.now() - started) / 1000);
-    metrics.rowsInserted.inc({ table }, lines.length);
+    metrics.rowsInserted.inc({ table }, rows.length);
     if (health.recovered('clickhouse')) log.info({ table }, 'ClickHouse is back, loading resumed');
     metrics.clickhouseUp.set(1);
   };
 
-  /**
-   * Inserts the rows (JSONEachRow lines) `pick` selects; returns dead letters for the rows
-   * ClickHouse refused.
-   */
-  const loadTable = async (
+  /** Inserts the rows `pick` selects; returns dead letters for the rows ClickHouse refused. */
+  const loadTable = async <Row extends string | Uint8Array>(
     table: string,
     items: readonly LoadItem[],
-    pick: (item: LoadItem) => RowLine | undefined,
+    pick: (item: LoadItem) => Row | undefined,
   ): Promise<{ loaded: LoadItem[]; dead: DeadLetter[] }> => {
     const withRows = items.flatMap((item) => {
       const row = pick(item);
@@ -112,7 +119,7 @@ export function createBatchLoader(deps: BatchLoaderDeps): (items: WorkItem[]) =>
       return false;
     });
     const dead: DeadLetter[] = items.filter((i) => i.kind === 'dead');
-    const events = await loadTable(TABLES.events, toLoad, (i) => i.eventLine);
+    const events = await loadTable(TABLES.events, toLoad, (i) => i.eventRow);
     dead.push(...events.dead);
     // An identity link is only written for an event that was stored.
     const identities = await loadTable(TABLES.identities, events.loaded, (i) => i.identityLine);

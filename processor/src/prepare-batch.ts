@@ -1,10 +1,11 @@
-import { type Prepared, type PreparedEvent, prepareValue } from './prepare.js';
+import { RowWriter } from './clickhouse/row-binary.js';
+import { type Prepared, type PreparedEvent, prepareInto } from './prepare.js';
 import type { DeadLetterStage, EventSubject } from './work.js';
 
 /**
  * What crosses to a prepare thread and back. Messages go as one buffer (transferred, not
- * copied) and come back as one string of event lines (one per event, a message holding one or
- * many) with their ends: a structured clone of
+ * copied) and come back as one buffer of events rows (RowBinary, one per event, a message
+ * holding one or many) with their ends: a structured clone of
  * thousands of small objects would cost the event loop more than preparing them saved.
  */
 export interface PrepareRequest {
@@ -19,9 +20,9 @@ export interface PrepareRequest {
 
 export interface PrepareResponse {
   id: number;
-  /** Every loadable event's line, back to back, as UTF-8 (transferred, not copied). */
+  /** Every loadable event's row, back to back (transferred, not copied). */
   eventBytes: Uint8Array<ArrayBuffer>;
-  /** Per event, all messages' events in order: where its line ends in `eventBytes`. */
+  /** Per event, all messages' events in order: where its row ends in `eventBytes`. */
   eventEnds: Uint32Array<ArrayBuffer>;
   /** Per message: how many events it held (0 for one refused as a whole). */
   counts: Uint32Array<ArrayBuffer>;
@@ -57,55 +58,35 @@ export function packValues(
   return { id, bytes, ends, withSubjects };
 }
 
-/**
- * The lines as one UTF-8 buffer that owns its memory (so it can be transferred), and where each
- * line ends in it. All-ASCII text, the usual case, needs no second pass: bytes are characters.
- */
-function encodeLines(lines: readonly string[]): { bytes: Uint8Array<ArrayBuffer>; ends: number[] } {
-  const text = lines.join('');
-  let encoded: Uint8Array<ArrayBuffer> = Buffer.from(text) as Uint8Array<ArrayBuffer>;
-  // Small buffers come from Node's shared pool, which must not be transferred.
-  if (encoded.byteOffset !== 0 || encoded.buffer.byteLength !== encoded.byteLength) {
-    encoded = new Uint8Array(encoded);
-  }
-  const ascii = encoded.byteLength === text.length;
-  const ends: number[] = [];
-  let at = 0;
-  for (const line of lines) {
-    at += ascii ? line.length : Buffer.byteLength(line);
-    ends.push(at);
-  }
-  return { bytes: encoded, ends };
-}
-
-/** Runs on a prepare thread: every value of the request through `prepareValue`. */
+/** Runs on a prepare thread: every value of the request through `prepareInto`, into one buffer. */
 export function prepareRequest({ id, bytes, ends, withSubjects }: PrepareRequest): PrepareResponse {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const lines: string[] = [];
-  /** Per line: the index of its event. */
-  const lineOf: number[] = [];
-  let events = 0;
+  // RowBinary rows take about as many bytes as the JSON they come from.
+  const rows = new RowWriter(bytes.byteLength + 1024);
+  const rowEnds: number[] = [];
   const counts = new Uint32Array(ends.length);
   const identityLines: [number, string][] = [];
   const dead: [number, DeadLetterStage, string][] = [];
   const refused: [number, DeadLetterStage, string][] = [];
   const subjects: PrepareResponse['subjects'] = [];
   let start = 0;
+  let rowEnd = 0;
   for (let i = 0; i < ends.length; i++) {
     const end = ends[i] ?? -1;
     const value = end === -1 ? null : buffer.subarray(start, end);
     if (end !== -1) start = end;
-    const prepared = prepareValue(value);
+    const prepared = prepareInto(value, rows);
     if (!prepared.ok) {
       refused.push([i, prepared.stage, prepared.reason]);
       continue;
     }
     counts[i] = prepared.events.length;
     for (const event of prepared.events) {
-      const e = events++;
+      const e = rowEnds.length;
+      // A dead event's row is empty: it ends where the previous one did.
+      if (event.ok) rowEnd = event.eventRow;
+      rowEnds.push(rowEnd);
       if (event.ok) {
-        lines.push(event.eventLine as string);
-        lineOf.push(e);
         if (event.identityLine !== undefined) identityLines.push([e, event.identityLine]);
         if (withSubjects && event.subject !== undefined) {
           const { projectId, anonymousId, userId, previousId } = event.subject;
@@ -116,18 +97,11 @@ export function prepareRequest({ id, bytes, ends, withSubjects }: PrepareRequest
       }
     }
   }
-  const { bytes: eventBytes, ends: lineEnds } = encodeLines(lines);
-  const eventEnds = new Uint32Array(events);
-  let at = 0;
-  let line = 0;
-  for (let e = 0; e < events; e++) {
-    if (lineOf[line] === e) at = lineEnds[line++] ?? at;
-    eventEnds[e] = at;
-  }
   return {
     id,
-    eventBytes,
-    eventEnds,
+    // Its own ArrayBuffer (never Node's shared pool), so it can be transferred.
+    eventBytes: rows.finish() as Uint8Array<ArrayBuffer>,
+    eventEnds: Uint32Array.from(rowEnds),
     counts,
     identityLines,
     dead,
@@ -171,8 +145,9 @@ export function unpackPrepared(response: PrepareResponse): Prepared[] {
           ? { ok: false, ...failed }
           : {
               ok: true,
-              // A view of the transferred bytes: no copy until the insert joins them.
-              eventLine: bytes.subarray(start, end),
+              // A view of the transferred bytes: neighbours stay adjacent, so the insert sends
+              // them as they are, uncopied (insert-lines.ts).
+              eventRow: bytes.subarray(start, end),
               identityLine: identities.get(e),
               subject: subjects.get(e),
             },

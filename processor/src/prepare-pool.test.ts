@@ -4,12 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Prepared, prepareValue } from './prepare.js';
 import { packValues, prepareRequest, unpackPrepared } from './prepare-batch.js';
 import { createPreparer } from './prepare-pool.js';
+import { readEventRow } from './rows.js';
 import { bytes, collectedEvent, recordOf } from './test/records.js';
-import type { RowLine, SourceMessage, WorkItem } from './work.js';
+import type { SourceMessage, WorkItem } from './work.js';
 
-const text = (line: RowLine) => (typeof line === 'string' ? line : Buffer.from(line).toString());
+// Rows compared as what they hold (a view of a thread's buffer and a row of its own alike).
 const texts = (items: WorkItem[]) =>
-  items.map((i) => (i.kind === 'load' ? { ...i, eventLine: text(i.eventLine) } : i));
+  items.map((i) => (i.kind === 'load' ? { ...i, eventRow: readEventRow(i.eventRow) } : i));
 
 // A version-2 record whose second event is invalid.
 const mixed = JSON.parse(
@@ -47,14 +48,13 @@ describe('prepare batches', () => {
     const response = prepareRequest(request);
     expect(response.id).toBe(7);
     const unpacked = unpackPrepared(response);
-    // Lines come back as UTF-8 bytes (transferred), inline as text: the same lines.
+    // Rows come back as views of one transferred buffer, inline each on its own: the same rows.
     const lines = (prepared: Prepared[]) =>
       prepared.map((p) =>
-        p.ok ? p.events.map((e) => (e.ok ? { ...e, eventLine: text(e.eventLine) } : e)) : p,
+        p.ok ? p.events.map((e) => (e.ok ? { ...e, eventRow: readEventRow(e.eventRow) } : e)) : p,
       );
-    expect(
-      unpacked.some((p) => p.ok && p.events.some((e) => e.ok && typeof e.eventLine !== 'string')),
-    ).toBe(true);
+    const views = unpacked.flatMap((p) => (p.ok ? p.events : [])).filter((e) => e.ok);
+    expect(new Set(views.map((e) => e.ok && e.eventRow.buffer)).size).toBe(1);
     expect(lines(unpacked)).toEqual(lines(values.map((v) => prepareValue(v))));
     // Not asked: the ids stay behind.
     const without = unpackPrepared(prepareRequest(packValues(8, values)));

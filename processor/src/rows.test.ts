@@ -1,8 +1,17 @@
 import type { CollectedEvent } from '@waymark/contract/record';
 import { EVENT_COLUMNS } from '@waymark/contract/schema';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RowWriter } from './clickhouse/row-binary.js';
 import { decodeRecord } from './decode.js';
-import { eventLine, toClickHouseDateTime, toEventRow, toIdentityRow } from './rows.js';
+import {
+  readEventRow,
+  toClickHouseDateTime,
+  toEventRow,
+  toIdentityRow,
+  toInstantMs,
+  writeEventRow,
+} from './rows.js';
 import { bytes, collectedEvent, GOOGLEBOT, IPHONE } from './test/records.js';
 
 function loadable(record: CollectedEvent) {
@@ -121,6 +130,28 @@ describe('toEventRow', () => {
   });
 });
 
+describe('toInstantMs', () => {
+  it('is the instant Date.parse reads, for every ISO-8601 form', () => {
+    const iso = fc
+      .record({
+        ms: fc.integer({ min: 0, max: Date.UTC(2105, 11, 31) }),
+        fraction: fc.stringMatching(/^(\.\d{1,9})?$/),
+        zone: fc.constantFrom('Z', '+00:00', '+05:30', '-08:00', 'z'),
+      })
+      .map(
+        ({ ms, fraction, zone }) => `${new Date(ms).toISOString().slice(0, 19)}${fraction}${zone}`,
+      );
+    fc.assert(
+      fc.property(iso, (text) => {
+        const parsed = Date.parse(text);
+        const expected = Number.isFinite(parsed) ? parsed : Date.parse('2000-01-01T00:00:00Z');
+        expect(toInstantMs(text, '2000-01-01T00:00:00Z')).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('toClickHouseDateTime', () => {
   it('keeps the milliseconds, so events within one second keep their order', () => {
     expect(toClickHouseDateTime('2026-11-20T10:00:00.007Z', '2000-01-01T00:00:00Z')).toBe(
@@ -212,20 +243,32 @@ describe('toIdentityRow', () => {
   });
 });
 
-describe('eventLine', () => {
-  it('is the row toEventRow builds, as a JSONEachRow line, shared columns written once', () => {
+describe('writeEventRow', () => {
+  it('is the row toEventRow builds, as RowBinary, shared columns encoded once', () => {
     const shared = {};
     const records = [
       loadable(collectedEvent({ messageId: 'a' })),
       loadable(collectedEvent({ messageId: 'b', event: { userAgent: IPHONE } as never })),
       loadable(collectedEvent({ messageId: 'c', event: { properties: { total: 5 } } })),
+      loadable(
+        collectedEvent({
+          messageId: 'long ünïcødé ✓ 🚀'.repeat(10),
+          event: { properties: { title: 'x'.repeat(70_000) } },
+        }),
+      ),
     ];
+    const out = new RowWriter(16);
+    const ends: number[] = [];
     for (let pass = 0; pass < 2; pass++) {
       for (const record of records) {
-        const line = eventLine(record, shared);
-        expect(line.endsWith('}\n')).toBe(true);
-        expect(JSON.parse(line)).toEqual(toEventRow(record));
+        writeEventRow(out, record, shared);
+        ends.push(out.length);
       }
     }
+    const bytes = out.finish();
+    ends.forEach((end, i) => {
+      const row = readEventRow(bytes.subarray(ends[i - 1] ?? 0, end));
+      expect(row).toEqual(toEventRow(records[i % records.length] as never));
+    });
   });
 });

@@ -1,48 +1,51 @@
 import { pageOf } from '@waymark/contract/page';
 import type { LoadableRecord } from '@waymark/contract/record';
 import { isStorableInstant, utcSecondOf } from '@waymark/contract/record';
-import type { EventRow, IdentityRow } from '@waymark/contract/schema';
+import { EVENTS_V4, type EventRow, type IdentityRow } from '@waymark/contract/schema';
 import type { ChannelTouch } from '@waymark/contract/wire';
-import { clickHouseDateTime, clickHouseDateTime64 } from '@waymark/kit/clickhouse-time';
+import { clickHouseDateTime64 } from '@waymark/kit/clickhouse-time';
 import { memoize } from '@waymark/kit/memo';
+import { RowReader, RowWriter } from './clickhouse/row-binary.js';
 import { commerceFields } from './commerce.js';
 import { hostOf, pathOf } from './url-parts.js';
 import { parseUserAgent } from './user-agent.js';
 
-// 'YYYY-MM-DD hh:mm:ss' of a whole second, memoised: events arrive close together, so the
-// second is mostly a hit and only the milliseconds are appended per row.
-const secondText = memoize((isoSecond: string) => {
-  const ms = Date.parse(`${isoSecond}Z`);
-  return Number.isFinite(ms) ? clickHouseDateTime(ms) : '';
-}, 5000);
+// The epoch milliseconds of a whole second, memoised: events arrive close together, so the
+// second is mostly a hit and only the milliseconds are added per value.
+const secondMs = memoize((isoSecond: string) => Date.parse(`${isoSecond}Z`), 5000);
 
 /** Milliseconds of an ISO fraction ('' or '.d…'), truncated to three digits as Date.parse does. */
-function millisText(fraction: string): string {
-  return `${fraction.slice(1, 4)}000`.slice(0, 3);
+function millisOf(fraction: string): number {
+  return Number(`${fraction.slice(1, 4)}000`.slice(0, 3));
 }
 
-/** The DateTime64(3) text of an instant Date.parse accepts, or '' when it does not. */
-function dateTimeText(iso: string): string {
+/** The epoch milliseconds of an instant as Date.parse reads it, or NaN when it does not. */
+function parseInstant(iso: string): number {
   const second = utcSecondOf(iso);
   // Hour 24 is valid only as 24:00:00 exactly, which Date.parse alone decides.
   if (second !== undefined && !second.endsWith('T24', 13)) {
-    const text = secondText(second);
     // The fraction sits between the second and the 'Z'.
-    return text === '' ? '' : `${text}.${millisText(iso.slice(19, -1))}`;
+    return secondMs(second) + millisOf(iso.slice(19, -1));
   }
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? clickHouseDateTime64(ms) : '';
+  return Date.parse(iso);
 }
 
 /**
- * ISO-8601 → 'YYYY-MM-DD hh:mm:ss.sss' UTC, the text a `DateTime64(3, 'UTC')` column parses
- * exactly (the instant to the millisecond, as Date.parse reads it). Callers pass validated
- * instants; an unparsable one falls back to `fallback` so a row is never dropped.
+ * ISO-8601 → epoch milliseconds, what a `DateTime64(3, 'UTC')` column holds (the instant to the
+ * millisecond, as Date.parse reads it). Callers pass validated instants; an unparsable one falls
+ * back to `fallback` so a row is never dropped.
  */
+export function toInstantMs(iso: string | null | undefined, fallback: string): number {
+  const ms = iso ? parseInstant(iso) : Number.NaN;
+  if (Number.isFinite(ms)) return ms;
+  const fallbackMs = parseInstant(fallback);
+  if (!Number.isFinite(fallbackMs)) throw new RangeError(`not an instant: ${fallback}`);
+  return fallbackMs;
+}
+
+/** `toInstantMs` as the text a DateTime64(3) column parses: 'YYYY-MM-DD hh:mm:ss.sss' UTC. */
 export function toClickHouseDateTime(iso: string | null | undefined, fallback: string): string {
-  const text = (iso && dateTimeText(iso)) || dateTimeText(fallback);
-  if (text === '') throw new RangeError(`not an instant: ${fallback}`);
-  return text;
+  return clickHouseDateTime64(toInstantMs(iso, fallback));
 }
 
 type SharedColumn =
@@ -53,7 +56,10 @@ type SharedColumn =
 /** The columns that differ from event to event (the rest: `recordColumns`, `touchColumns`). */
 type OwnColumns = Omit<EventRow, SharedColumn>;
 
-function ownColumns(record: LoadableRecord): OwnColumns {
+/** `OwnColumns` with the instants as epoch milliseconds, as RowBinary carries them. */
+type OwnValues = Omit<OwnColumns, 'timestamp' | 'sent_at'> & { timestamp: number; sent_at: number };
+
+function ownValues(record: LoadableRecord): OwnValues {
   const { event, receivedAt } = record;
   const context = event.context;
   const page = pageOf(event);
@@ -68,11 +74,11 @@ function ownColumns(record: LoadableRecord): OwnColumns {
     anonymous_id: event.anonymousId ?? '',
     user_id: event.userId ?? '',
     session_id: context?.waymark?.sessionId ?? '',
-    timestamp: toClickHouseDateTime(record.timestamp, receivedAt),
+    timestamp: toInstantMs(record.timestamp, receivedAt),
     // sentAt is unvalidated client text: one that is unparsable, or outside what every
     // timestamp column holds (year 1, year 9999: servers clamp those, each release its own
     // way), falls back to receivedAt.
-    sent_at: toClickHouseDateTime(
+    sent_at: toInstantMs(
       event.sentAt && isStorableInstant(event.sentAt) ? event.sentAt : undefined,
       receivedAt,
     ),
@@ -134,46 +140,146 @@ function firstColumns(first: ChannelTouch) {
 /**
  * A validated record → one events row, enriched: user agent → browser / OS / device / bot,
  * page referrer → host, URL → path, e-commerce properties → revenue / currency / order id.
- * Pure and deterministic, so a replayed message yields a byte-identical row.
+ * Pure and deterministic, so a replayed message yields a byte-identical row. (The readable form
+ * of what `writeEventRow` inserts.)
  */
 export function toEventRow(record: LoadableRecord): EventRow {
+  const own = ownValues(record);
   return {
     ...recordColumns(record),
-    ...ownColumns(record),
+    ...own,
+    timestamp: clickHouseDateTime64(own.timestamp),
+    sent_at: clickHouseDateTime64(own.sent_at),
     ...sessionColumns(record.sessionTouch),
     ...firstColumns(record.firstTouch),
   };
 }
 
-// The JSON of the columns an event shares with the others of its record: written once per
-// record (project, receivedAt) and once per touch (the touches are the record's shared objects).
-const recordJson = new WeakMap<object, string>();
-const sessionJson = new WeakMap<ChannelTouch, string>();
-const firstJson = new WeakMap<ChannelTouch, string>();
+/** The columns of `writeEventRow`'s rows, in the order it writes them. */
+export const EVENT_ROW_COLUMNS = Object.freeze([
+  ...(['project_id', 'received_at'] as const),
+  ...(Object.keys(sessionColumns({} as ChannelTouch)) as (keyof EventRow)[]),
+  ...(Object.keys(firstColumns({} as ChannelTouch)) as (keyof EventRow)[]),
+  ...([
+    'message_id',
+    'type',
+    'event',
+    'anonymous_id',
+    'user_id',
+    'session_id',
+    'timestamp',
+    'sent_at',
+    'page_url',
+    'page_path',
+    'page_title',
+    'page_referrer',
+    'referrer_host',
+    'revenue',
+    'currency',
+    'order_id',
+    'browser',
+    'browser_version',
+    'os',
+    'device_type',
+    'locale',
+    'ip',
+    'is_bot',
+    'library',
+    'properties',
+    'traits',
+  ] as const),
+]) as readonly (keyof EventRow)[];
 
-function fragment<K extends object>(cache: WeakMap<K, string>, key: K, columns: () => object) {
-  let json = cache.get(key);
-  if (json === undefined) {
-    json = JSON.stringify(columns()).slice(1, -1);
-    cache.set(key, json);
+function writeTouch(out: RowWriter, touch: ChannelTouch): void {
+  out.string(touch.channel);
+  out.string(touch.source);
+  out.string(touch.medium);
+  out.string(touch.campaign);
+  out.string(touch.term);
+  out.string(touch.content);
+  out.string(touch.clickIdType);
+  out.string(touch.referrerHost);
+}
+
+// The bytes of the columns an event shares with the others of its record: written once per
+// record (project, receivedAt) and once per touch (the touches are the record's shared objects).
+const recordBytes = new WeakMap<object, Buffer>();
+const touchBytes = new WeakMap<ChannelTouch, Buffer>();
+
+function fragment<K extends object>(
+  cache: WeakMap<K, Buffer>,
+  key: K,
+  write: (out: RowWriter) => void,
+): Buffer {
+  let bytes = cache.get(key);
+  if (bytes === undefined) {
+    const out = new RowWriter(256);
+    write(out);
+    bytes = out.finish();
+    cache.set(key, bytes);
   }
-  return json;
+  return bytes;
 }
 
 /**
- * The events row of `toEventRow` as a JSONEachRow line (same columns and values, in another
- * order, which JSONEachRow does not mind): the columns an event shares with the rest of its
- * record are serialized once per record and touch, not once per event. `shared` is the object
- * the record's events share (the processor passes the parsed envelope).
+ * Appends the events row of `toEventRow` to `out` as RowBinary, its columns in
+ * `EVENT_ROW_COLUMNS` order: the columns an event shares with the rest of its record are encoded
+ * once per record and touch, not once per event. `shared` is the object the record's events
+ * share (the processor passes the parsed envelope). Throws (writing nothing) when enrichment
+ * fails.
  */
-export function eventLine(record: LoadableRecord, shared: object): string {
-  const own = JSON.stringify(ownColumns(record));
-  const head = fragment(recordJson, shared, () => recordColumns(record));
-  const session = fragment(sessionJson, record.sessionTouch, () =>
-    sessionColumns(record.sessionTouch),
+export function writeEventRow(out: RowWriter, record: LoadableRecord, shared: object): void {
+  const own = ownValues(record);
+  out.bytes(
+    fragment(recordBytes, shared, (w) => {
+      w.string(record.projectId);
+      w.dateTime64(toInstantMs(record.receivedAt, record.receivedAt));
+    }),
   );
-  const first = fragment(firstJson, record.firstTouch, () => firstColumns(record.firstTouch));
-  return `{${head},${session},${first},${own.slice(1)}\n`;
+  out.bytes(fragment(touchBytes, record.sessionTouch, (w) => writeTouch(w, record.sessionTouch)));
+  out.bytes(fragment(touchBytes, record.firstTouch, (w) => writeTouch(w, record.firstTouch)));
+  out.string(own.message_id);
+  out.string(own.type);
+  out.string(own.event);
+  out.string(own.anonymous_id);
+  out.string(own.user_id);
+  out.string(own.session_id);
+  out.dateTime64(own.timestamp);
+  out.dateTime64(own.sent_at);
+  out.string(own.page_url);
+  out.string(own.page_path);
+  out.string(own.page_title);
+  out.string(own.page_referrer);
+  out.string(own.referrer_host);
+  // -0 and 0 are one revenue; JSON never told them apart either.
+  out.float64(own.revenue || 0);
+  out.string(own.currency);
+  out.string(own.order_id);
+  out.string(own.browser);
+  out.string(own.browser_version);
+  out.string(own.os);
+  out.string(own.device_type);
+  out.string(own.locale);
+  out.string(own.ip);
+  out.uint8(own.is_bot);
+  out.string(own.library);
+  out.string(own.properties);
+  out.string(own.traits);
+}
+
+/** One events row read back from RowBinary (tests; the inverse of `writeEventRow`). */
+export function readEventRow(bytes: Uint8Array): EventRow {
+  const reader = new RowReader(bytes);
+  const row: Record<string, string | number> = {};
+  for (const column of EVENT_ROW_COLUMNS) {
+    const type = EVENTS_V4[column];
+    if (type === 'String') row[column] = reader.string();
+    else if (type === 'Float64') row[column] = reader.float64();
+    else if (type === 'UInt8') row[column] = reader.uint8();
+    else row[column] = clickHouseDateTime64(reader.dateTime64());
+  }
+  if (!reader.done) throw new RangeError('RowBinary: bytes left after the row');
+  return row as EventRow;
 }
 
 /**

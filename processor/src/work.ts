@@ -19,22 +19,17 @@ export type { EventSubject } from '@waymark/contract/schema';
 
 import type { EventSubject } from '@waymark/contract/schema';
 
-/**
- * A JSONEachRow line: text, or its UTF-8 bytes (from a prepare thread, which encodes the lines
- * of a batch into one transferred buffer, so the event loop neither copies nor encodes them).
- */
-export type RowLine = string | Uint8Array;
-
 /** One event of a consumed message (or a message that is unreadable) and what to do with it. */
 export type WorkItem =
   | {
       kind: 'load';
       source: SourceMessage;
       /**
-       * The events row, serialized already as a JSONEachRow line: done when the message is
-       * prepared, while the previous insert runs, so an insert starts without that work.
+       * The events row, encoded already as RowBinary (rows.ts `writeEventRow`): done when the
+       * message is prepared, while the previous insert runs, so an insert starts without that
+       * work. From a prepare thread, a view of the batch's one transferred buffer.
        */
-      eventLine: RowLine;
+      eventRow: Uint8Array;
       /** The identities row (identify events only), as a JSONEachRow line. */
       identityLine: string | undefined;
       /**

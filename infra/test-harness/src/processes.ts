@@ -13,9 +13,16 @@ export interface ServiceProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
+/**
+ * Node flags for every service started here, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to
+ * profile the services under a test or the bench (Node refuses `--cpu-prof` in NODE_OPTIONS).
+ */
+const serviceNodeFlags = (process.env.WAYMARK_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 /** Runs a built service (`<package>/dist/main.js`) as a child process with the given env. */
 export function startService(pkg: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [join(repoRoot, pkg, 'dist', 'main.js')], {
+  const main = join(repoRoot, pkg, 'dist', 'main.js');
+  const child = spawn(process.execPath, [...serviceNodeFlags, main], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
